@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// The full test run: one lint pass over the whole tree, then typecheck, build and test of every package through
+// turbo, then one closing `N passed, N failed` line summed from each package's vitest JSON report.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { listWorkspaces, repoRoot } from "./workspaces.mjs";
+
+const workspaces = listWorkspaces();
+const withTests = workspaces.filter((workspace) => workspace.manifest.scripts?.test);
+for (const workspace of withTests) rmSync(join(workspace.dir, ".vitest", "results.json"), { force: true });
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: repoRoot, stdio: "inherit" });
+  return result.status ?? 1;
+}
+
+const bin = (name) => join(repoRoot, "node_modules", ".bin", name);
+const lintStatus = run(bin("biome"), ["check", "."]);
+const turboStatus = run(bin("turbo"), ["run", "typecheck", "build", "test", "--continue", ...process.argv.slice(2)]);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const missing = [];
+for (const workspace of withTests) {
+  const reportPath = join(workspace.dir, ".vitest", "results.json");
+  if (!existsSync(reportPath)) {
+    missing.push(workspace.manifest.name);
+    continue;
+  }
+  const report = JSON.parse(readFileSync(reportPath, "utf8"));
+  passed += report.numPassedTests ?? 0;
+  failed += report.numFailedTests ?? 0;
+  skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+}
+// A package whose tests never reported counts as one failure, so a broken build can't look green.
+failed += missing.length;
+if (missing.length > 0) console.error(`no test report from: ${missing.join(", ")}`);
+if (lintStatus !== 0) console.error("lint failed (biome check .)");
+console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(lintStatus !== 0 || turboStatus !== 0 || failed > 0 ? 1 : 0);
