@@ -23,7 +23,8 @@ const rows = PLANNED.map(([name, job]) => {
   return [name, manifest ? manifest.version : "-", manifest ? "built" : "planned", job];
 });
 for (const [name, manifest] of present) {
-  if (!PLANNED.some(([planned]) => planned === name)) rows.push([name, manifest.version, "built", manifest.description ?? ""]);
+  if (!PLANNED.some(([planned]) => planned === name))
+    rows.push([name, manifest.version, "built", manifest.description ?? ""]);
 }
 const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column].length), 7));
 const line = (row) => row.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]) : cell)).join("  ");

@@ -1,0 +1,1 @@
+export declare function writeBenchReport(packageName: string, rows: Array<Record<string, string | number>>): string;
