@@ -11,7 +11,8 @@ const withTests = workspaces.filter((workspace) => workspace.manifest.scripts?.t
 for (const workspace of withTests) rmSync(join(workspace.dir, ".vitest", "results.json"), { force: true });
 
 function run(command, args) {
-  const result = spawnSync(command, args, { cwd: repoRoot, stdio: "inherit" });
+  const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" };
+  const result = spawnSync(command, args, { cwd: repoRoot, stdio: "inherit", env });
   return result.status ?? 1;
 }
 

@@ -1,2 +1,5 @@
 export declare const repoRoot: string;
-export declare function listWorkspaces(): Array<{ dir: string; manifest: { name: string; version: string; [key: string]: unknown } }>;
+export declare function listWorkspaces(): Array<{
+  dir: string;
+  manifest: { name: string; version: string; [key: string]: unknown };
+}>;
