@@ -23,6 +23,7 @@ CREATE TABLE messages (
 );
 CREATE INDEX idx_messages_team_status ON messages(team_id, status, created_at);
 CREATE INDEX idx_messages_team_recipient ON messages(team_id, recipient, created_at);
+CREATE INDEX idx_messages_team_sender ON messages(team_id, sender, created_at);
 
 CREATE TABLE message_attempts (
   id INTEGER PRIMARY KEY,
@@ -49,6 +50,7 @@ CREATE TABLE results (
   collected_at TEXT
 );
 CREATE INDEX idx_results_team_collection ON results(team_id, collection, created_at);
+CREATE INDEX idx_results_team_created ON results(team_id, created_at);
 
 CREATE TABLE result_watchers (
   watcher_id TEXT PRIMARY KEY,
@@ -90,10 +92,11 @@ CREATE TABLE scheduled_messages (
   payload TEXT NOT NULL,
   status TEXT NOT NULL DEFAULT 'pending',
   created_at TEXT NOT NULL,
+  claimed_at TEXT,
   fired_at TEXT,
   result TEXT
 );
-CREATE INDEX idx_scheduled_messages_due ON scheduled_messages(status, due_at, id);
+CREATE INDEX idx_scheduled_messages_due ON scheduled_messages(team_id, status, due_at, id);
 
 CREATE TABLE peer_allowlist (
   team_id TEXT NOT NULL,
