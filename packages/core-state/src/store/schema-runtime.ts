@@ -1,6 +1,7 @@
 /**
  * Migration 1, part one: the team runtime (teams, agents, leader binding, coordinator lease and monitor state,
  * agent health). Column names follow the original's state fields; free-form subsystem keys live in `attrs` JSON.
+ * JSON-valued columns (`spec`, `attrs`, `permissions`, `receiver`, `value`) hold compact JSON text.
  */
 export const RUNTIME_TABLES_V1 = `
 CREATE TABLE workspace_settings (
@@ -19,7 +20,7 @@ CREATE TABLE teams (
   display_backend TEXT,
   leader_id TEXT NOT NULL DEFAULT 'leader',
   leader_provider TEXT,
-  spec_json TEXT,
+  spec TEXT,
   attrs TEXT NOT NULL DEFAULT '{}',
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
