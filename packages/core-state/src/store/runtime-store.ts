@@ -1,15 +1,15 @@
 import { EventLog, type EventSink } from "../events.js";
 import { ensureWorkspace } from "../workspace.js";
-import type { StoreContext } from "./connection.js";
-import type { MigrationReport } from "./migrations.js";
-import { type OpenStoreOptions, openStoreContext } from "./open.js";
 import { AgentsRepo } from "./agents.js";
+import type { StoreContext } from "./connection.js";
 import { AgentHealthRepo } from "./health.js";
 import { LeaderBindingRepo } from "./leader.js";
 import { CoordinatorLeaseRepo } from "./lease.js";
 import { MessagesRepo } from "./messages.js";
+import type { MigrationReport } from "./migrations.js";
 import { MonitorStateRepo } from "./monitor.js";
 import { LeaderNotificationLog } from "./notification-log.js";
+import { type OpenStoreOptions, openStoreContext } from "./open.js";
 import { PeerAllowlistRepo } from "./peers.js";
 import { ResultsRepo } from "./results.js";
 import { ScheduledMessagesRepo } from "./scheduled.js";
@@ -63,7 +63,10 @@ export class RuntimeStore {
   }
 
   /** Creates the private `.team/` dirs if needed and opens `<root>/.team/runtime/team.db`, with events going to `<root>/.team/logs/events.jsonl` unless given. */
-  static async openWorkspace(root: string, options: OpenStoreOptions & { events?: EventSink } = {}): Promise<RuntimeStore> {
+  static async openWorkspace(
+    root: string,
+    options: OpenStoreOptions & { events?: EventSink } = {},
+  ): Promise<RuntimeStore> {
     const layout = ensureWorkspace(root);
     return RuntimeStore.open(layout.dbPath, { ...options, events: options.events ?? new EventLog(layout.eventsPath) });
   }

@@ -1,10 +1,17 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { exitCodeFor, failure, success, usageError } from "../../src/envelope.js";
 import { TeamRuntimeError, ValidationError } from "../../src/errors.js";
-import { assertSafeId, isSafeId, newMessageId, newResultId, newWatcherId, sanitizeTeamFolderName } from "../../src/ids.js";
+import {
+  assertSafeId,
+  isSafeId,
+  newMessageId,
+  newResultId,
+  newWatcherId,
+  sanitizeTeamFolderName,
+} from "../../src/ids.js";
 import { fileStamp, normalizeIso } from "../../src/time.js";
 import {
   ensureWorkspace,
@@ -64,7 +71,12 @@ describe("timestamps (D1)", () => {
 describe("result envelope (D7)", () => {
   it("puts data beside ok/summary/next_actions", () => {
     const envelope = success("2 agents", { agents: ["a", "b"] }, ["team-agent status"]);
-    expect(envelope).toEqual({ ok: true, summary: "2 agents", agents: ["a", "b"], next_actions: ["team-agent status"] });
+    expect(envelope).toEqual({
+      ok: true,
+      summary: "2 agents",
+      agents: ["a", "b"],
+      next_actions: ["team-agent status"],
+    });
     expect(exitCodeFor(envelope)).toBe(0);
   });
   it("carries code, message and action on failure", () => {
