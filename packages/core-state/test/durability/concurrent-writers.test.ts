@@ -1,43 +1,33 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AgentsRepo } from "../../src/store/agents.js";
 import { TeamsRepo } from "../../src/store/teams.js";
-import { TYPED_COLUMN_BY_CHILD } from "../fixtures/runtime/child-common.js";
-import { ChildPool, fixtureScript, openTempStore, registerTeam, type TempStore } from "../fixtures/runtime/harness.js";
+import { fixtureScript, useChildPool } from "../helpers/children.js";
+import { useTempStore } from "../helpers/temp-store.js";
 
 const CHILDREN = 8;
 const ITERATIONS = 1_000;
+/** Typed agent columns owned by children 0..2; the other children write attrs only. */
+const TYPED_COLUMN_BY_CHILD = ["model", "role", "profile"] as const;
 
 describe("concurrent writers (D1: no lost updates between processes)", () => {
-  const pool = new ChildPool();
-  let store: TempStore | undefined;
-
-  afterEach(async () => {
-    await pool.killAll();
-    store?.cleanup();
-    store = undefined;
-  });
+  const store = useTempStore({ clock: "system", teams: ["alpha"] });
+  const pool = useChildPool();
 
   it("8 processes each writing their own field of one agent row and one team row 1,000 times lose nothing", async () => {
-    store = await openTempStore();
-    registerTeam(store.ctx, "alpha");
     new AgentsRepo(store.ctx).upsert("alpha", "dev", { status: "running", provider: "fake" });
-    const goFile = join(store.dir, "go");
 
-    const children = Array.from({ length: CHILDREN }, (_, index) =>
-      pool.start(fixtureScript("concurrent-writer.ts"), [
-        store!.dbPath,
-        goFile,
+    const children = await pool.startTogether(
+      fixtureScript("runtime/concurrent-writer.ts"),
+      Array.from({ length: CHILDREN }, (_, index) => [
+        store.dbPath,
         "alpha",
         "dev",
         String(index),
         String(ITERATIONS),
+        TYPED_COLUMN_BY_CHILD[index] ?? "",
       ]),
     );
-    await Promise.all(children.map((child, index) => child.waitForLine((l) => l === `{"ready":${index}}`, "ready")));
-    writeFileSync(goFile, "go");
-    const exits = await Promise.all(children.map((child) => child.exited));
+    const exits = await Promise.all(children.map((child) => child.waitForExit(100_000)));
 
     const reports = children.map((child) => child.jsonLines().find((line) => "done" in line));
     for (const [index, child] of children.entries()) {

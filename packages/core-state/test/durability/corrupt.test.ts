@@ -1,25 +1,15 @@
 import { createHash, randomBytes } from "node:crypto";
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { TeamAgentError } from "../../src/errors.js";
 import { AgentsRepo } from "../../src/store/agents.js";
 import { CorruptStoreError, REPAIR_STORE_COMMAND } from "../../src/store/errors.js";
 import { openStoreContext, repairStore } from "../../src/store/open.js";
 import { TeamsRepo } from "../../src/store/teams.js";
-import { ManualClock } from "../fixtures/runtime/harness.js";
+import { thrownBy } from "../helpers/errors.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+import { ManualClock } from "../helpers/temp-store.js";
 
 const sha256 = (path: string): string => createHash("sha256").update(readFileSync(path)).digest("hex");
 
@@ -39,17 +29,14 @@ async function expectCorrupt(promise: Promise<unknown>, dbPath: string): Promise
 }
 
 describe("a corrupt store is never replaced silently (D1)", () => {
+  const temp = useTempDirs();
   let dir: string;
   let dbPath: string;
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "ta-corrupt-"));
+    dir = temp.make("ta-corrupt-");
     mkdirSync(join(dir, "runtime"));
     dbPath = join(dir, "runtime", "team.db");
-  });
-
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it("refuses a garbage file, leaves it byte-identical, and repair moves it aside for a fresh store", async () => {
@@ -86,12 +73,7 @@ describe("a corrupt store is never replaced silently (D1)", () => {
     context.db.close();
     const before = sha256(dbPath);
 
-    let refused: unknown;
-    try {
-      repairStore(dbPath);
-    } catch (error) {
-      refused = error;
-    }
+    const refused = thrownBy(() => repairStore(dbPath));
     expect(refused).toBeInstanceOf(TeamAgentError);
     expect((refused as TeamAgentError).code).toBe("store_healthy");
     expect(sha256(dbPath)).toBe(before);
@@ -130,7 +112,7 @@ describe("a corrupt store is never replaced silently (D1)", () => {
     try {
       const damaged = new AgentsRepo(context);
       expect(() => damaged.list("alpha")).toThrow(CorruptStoreError);
-      const readError = captureError(() => damaged.list("alpha"));
+      const readError = thrownBy<CorruptStoreError>(() => damaged.list("alpha"));
       expect(readError.message).toContain(dbPath);
       expect(readError.action).toContain(REPAIR_STORE_COMMAND);
 
@@ -150,12 +132,3 @@ describe("a corrupt store is never replaced silently (D1)", () => {
     }
   });
 });
-
-function captureError(fn: () => unknown): CorruptStoreError {
-  try {
-    fn();
-  } catch (error) {
-    return error as CorruptStoreError;
-  }
-  throw new Error("expected an error");
-}

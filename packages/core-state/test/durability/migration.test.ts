@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -10,7 +9,8 @@ import type { StoreContext } from "../../src/store/connection.js";
 import { StoreTooNewError } from "../../src/store/errors.js";
 import { MIGRATIONS, type Migration } from "../../src/store/migrations.js";
 import { openStoreContext } from "../../src/store/open.js";
-import { ManualClock, registerTeam } from "../fixtures/runtime/harness.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+import { ManualClock, registerTeam } from "../helpers/temp-store.js";
 
 const V1_ONLY: readonly Migration[] = MIGRATIONS.filter((migration) => migration.version === 1);
 const WAL_MARKER = "only-in-the-wal-3f9c1d";
@@ -43,18 +43,19 @@ function tableNames(db: Database.Database): string[] {
 }
 
 describe("schema migrations (D1)", () => {
+  const temp = useTempDirs();
   let dir: string;
   let dbPath: string;
   const open: StoreContext[] = [];
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "ta-migrate-"));
+    dir = temp.make("ta-migrate-");
     dbPath = join(dir, "runtime", "team.db");
   });
 
+  // Runs before the temp dir goes (afterEach hooks unwind in reverse order).
   afterEach(() => {
     for (const ctx of open.splice(0)) if (ctx.db.open) ctx.db.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   /** A v1 store with committed rows, one of which exists only in the WAL (the connection is left open). */

@@ -4,7 +4,8 @@ import { MemoryEventSink } from "../../src/events.js";
 import { AgentsRepo } from "../../src/store/agents.js";
 import { PersistenceDegradedError } from "../../src/store/errors.js";
 import { TeamsRepo } from "../../src/store/teams.js";
-import { ManualClock, openTempStore, registerTeam, type TempStore } from "../fixtures/runtime/harness.js";
+import { thrownBy } from "../helpers/errors.js";
+import { ManualClock, openTempStore, registerTeam, type TempStore } from "../helpers/temp-store.js";
 
 /** Lets a test act at the moment the store reports a retry (the store sleeps synchronously right after). */
 class HookedSink extends MemoryEventSink {
@@ -53,12 +54,7 @@ describe("bounded retries and persistence_degraded (D1)", () => {
     const before = snapshot(store);
     holder.exec("BEGIN IMMEDIATE");
 
-    let thrown: unknown;
-    try {
-      new TeamsRepo(store.ctx).markStopped("alpha");
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(() => new TeamsRepo(store.ctx).markStopped("alpha"));
     expect(thrown).toBeInstanceOf(PersistenceDegradedError);
     expect((thrown as PersistenceDegradedError).code).toBe("persistence_degraded");
     expect((thrown as PersistenceDegradedError).retriesUsed).toBe(3);

@@ -1,28 +1,26 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AgentsRepo } from "../../src/store/agents.js";
 import { openStoreContext } from "../../src/store/open.js";
-import { ChildPool, fixtureScript } from "../fixtures/runtime/harness.js";
+import { fixtureScript, useChildPool } from "../helpers/children.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
 
 const COMMITTED = 20;
 const TOTAL = 500;
 
 describe("SIGKILL in the middle of a transaction", () => {
-  const pool = new ChildPool();
-  let dir: string | undefined;
-
-  afterEach(async () => {
-    await pool.killAll();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
-  });
+  const temp = useTempDirs();
+  const pool = useChildPool();
 
   it("leaves a store that opens cleanly with the committed rows and none of the half-done ones", async () => {
-    dir = mkdtempSync(join(tmpdir(), "ta-sigkill-"));
-    const dbPath = join(dir, "runtime", "team.db");
-    const child = pool.start(fixtureScript("sigkill-writer.ts"), [dbPath, "alpha", String(COMMITTED), String(TOTAL)]);
+    const dbPath = join(temp.make("ta-sigkill-"), "runtime", "team.db");
+    const child = pool.start(fixtureScript("runtime/sigkill-writer.ts"), [
+      dbPath,
+      "alpha",
+      String(COMMITTED),
+      String(TOTAL),
+    ]);
 
     const committedLine = await child.waitForLine((line) => line.startsWith(`{"committed":${COMMITTED},`), "commits");
     const walAfterCommits = (JSON.parse(committedLine) as { wal_bytes: number }).wal_bytes;

@@ -1,16 +1,16 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { EventLog, formatEventLine } from "../../src/events.js";
-import { runTsChild } from "../helpers/children.js";
+import { fixtureScript, useChildPool } from "../helpers/children.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
 
+const temp = useTempDirs();
+const pool = useChildPool();
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "ta-events-"));
+  dir = temp.make("ta-events-");
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("event log", () => {
   it("writes ts and event first, then sorted fields, one line per event", () => {
@@ -56,8 +56,10 @@ describe("event log", () => {
 
   it("keeps lines whole when several processes append at once", async () => {
     const path = join(dir, "events.jsonl");
-    const child = fileURLToPath(new URL("../fixtures/foundation/emit-events.ts", import.meta.url));
-    const outcomes = await Promise.all([0, 1, 2, 3].map((writer) => runTsChild(child, [path, String(writer), "300"])));
+    const writers = [0, 1, 2, 3].map((writer) =>
+      pool.start(fixtureScript("foundation/emit-events.ts"), [path, String(writer), "300"]),
+    );
+    const outcomes = await Promise.all(writers.map((child) => child.waitForExit(60_000)));
     expect(outcomes.map((outcome) => outcome.code)).toEqual([0, 0, 0, 0]);
     const records = readFileSync(path, "utf8")
       .trimEnd()

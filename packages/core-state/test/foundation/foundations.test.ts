@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { exitCodeFor, failure, success, usageError } from "../../src/envelope.js";
 import { TeamRuntimeError, ValidationError } from "../../src/errors.js";
 import {
@@ -21,12 +21,13 @@ import {
   workspaceOfTeamDocDir,
   writeSecretFile,
 } from "../../src/workspace.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
 
+const temp = useTempDirs();
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "ta-found-"));
+  dir = temp.make("ta-found-");
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("ids (D8)", () => {
   it.each(["alpha", "dev-1", "A_b-9", "x".repeat(64)])("accepts %s", (id) => expect(isSafeId(id)).toBe(true));

@@ -1,13 +1,13 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { compileTeamDocDir } from "../../src/spec/compile.js";
 import { loadTeamSpec } from "../../src/spec/load.js";
 import { writeTeamSpecText } from "../../src/spec/write.js";
-import { catchValidation, lineContaining, makeTeamDocWorkspace, snapshotTree, TempDirs } from "./helpers.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+import { catchValidation, lineContaining, makeTeamDocWorkspace, snapshotTree } from "./helpers.js";
 
-const temp = new TempDirs();
-afterEach(() => temp.cleanup());
+const temp = useTempDirs();
 
 /** A workspace whose `.team/current` has the given TEAM.md front matter and role docs (name → text). */
 function teamDir(teamMeta: string, roles: Record<string, string>, profiles: Record<string, string> = {}) {

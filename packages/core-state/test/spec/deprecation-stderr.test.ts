@@ -2,13 +2,11 @@
 // place that loads a spec without injecting one.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadTeamSpec } from "../../src/spec/load.js";
-import { exampleText, TempDirs, writeExampleSpec } from "./helpers.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+import { exampleText, writeExampleSpec } from "./helpers.js";
 
-const temp = new TempDirs();
-afterEach(() => {
-  temp.cleanup();
-  vi.restoreAllMocks();
-});
+const temp = useTempDirs();
+afterEach(() => vi.restoreAllMocks());
 
 describe("deprecation warning on stderr", () => {
   it("is written once per process however often the spec is loaded", () => {

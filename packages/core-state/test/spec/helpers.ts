@@ -1,9 +1,10 @@
-/** Shared helpers for the spec tests: temp dirs, fixture copies, directory snapshots. */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+/** Helpers for the spec tests: fixture copies, line lookups, directory snapshots. */
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ValidationError } from "../../src/errors.js";
+import { thrownBy } from "../helpers/errors.js";
+import type { TempDirs } from "../helpers/temp-dir.js";
 
 export const FIXTURES = fileURLToPath(new URL("../fixtures/spec/", import.meta.url));
 export const EXAMPLE_DIR = join(FIXTURES, "example");
@@ -12,18 +13,6 @@ export const TEAM_DOC_FIXTURE = join(FIXTURES, "team-doc");
 
 export function exampleText(): string {
   return readFileSync(EXAMPLE_SPEC, "utf8");
-}
-
-export class TempDirs {
-  private readonly dirs: string[] = [];
-  make(prefix = "spec-test-"): string {
-    const dir = mkdtempSync(join(tmpdir(), prefix));
-    this.dirs.push(dir);
-    return dir;
-  }
-  cleanup(): void {
-    for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** Copies the example spec dir (spec + prompt files) into `dir`, optionally replacing the spec text. */
@@ -68,11 +57,7 @@ export function snapshotTree(root: string): Record<string, string> {
 
 /** Runs `fn`, expecting a ValidationError, and returns it. */
 export function catchValidation(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ValidationError) return error;
-    throw error;
-  }
-  throw new Error("expected a ValidationError, but nothing was thrown");
+  const error = thrownBy(fn, "a ValidationError");
+  if (error instanceof ValidationError) return error;
+  throw error;
 }

@@ -1,21 +1,20 @@
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MemoryEventSink } from "../../src/events.js";
 import { AUTO_TRUST_DEPRECATED_EVENT, createOnceWarner } from "../../src/spec/deprecation.js";
 import { loadTeamSpec, parseTeamSpecText } from "../../src/spec/load.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
 import {
   catchValidation,
   EXAMPLE_SPEC,
   exampleText,
   lineContaining,
   snapshotTree,
-  TempDirs,
   writeExampleSpec,
 } from "./helpers.js";
 
-const temp = new TempDirs();
-afterEach(() => temp.cleanup());
+const temp = useTempDirs();
 
 /** Loads `text` as `<tmp>/team.spec.yaml` and returns the error it must raise. */
 function loadError(text: string) {

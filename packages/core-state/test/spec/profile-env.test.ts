@@ -1,12 +1,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findProfile, parseEnvText } from "../../src/spec/profile-env.js";
 import { slug } from "../../src/spec/slug.js";
-import { TempDirs } from "./helpers.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
 
-const temp = new TempDirs();
-afterEach(() => temp.cleanup());
+const temp = useTempDirs();
 
 describe("profiles", () => {
   it("parses KEY=VALUE lines, skipping comments and blanks, allowing export and quotes", () => {

@@ -1,13 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { loadTeamSpec, parseTeamSpecText } from "../../src/spec/load.js";
 import { resolveRuntimeDefaults } from "../../src/spec/runtime-defaults.js";
 import type { TeamSpec } from "../../src/spec/schema.js";
 import { writeTeamSpecText } from "../../src/spec/write.js";
-import { EXAMPLE_SPEC, exampleText, TempDirs, writeExampleSpec } from "./helpers.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+import { EXAMPLE_SPEC, exampleText, writeExampleSpec } from "./helpers.js";
 
-const temp = new TempDirs();
-afterEach(() => temp.cleanup());
+const temp = useTempDirs();
 
 /** The same value with every object's keys in reverse order. */
 function reverseKeys(value: unknown): unknown {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { TeamRuntimeError } from "../../src/errors.js";
 import {
   DELIVERY_CLASS_STATUSES,
@@ -7,7 +7,7 @@ import {
   type MessageStatus,
 } from "../../src/store/message-states.js";
 import { MessagesRepo } from "../../src/store/messages.js";
-import { openTestStore, type TestStore } from "./support.js";
+import { useTempStore } from "../helpers/temp-store.js";
 
 // The D4 table as the design states it, written out independently of the implementation's copy.
 const EXPECTED_TABLE: Record<MessageStatus, MessageStatus[]> = {
@@ -20,14 +20,12 @@ const EXPECTED_TABLE: Record<MessageStatus, MessageStatus[]> = {
   acknowledged: [],
 };
 
-let store: TestStore;
+const store = useTempStore({ start: "2026-05-27T07:00:00.000Z" });
 let messages: MessagesRepo;
 
-beforeEach(async () => {
-  store = await openTestStore();
+beforeEach(() => {
   messages = new MessagesRepo(store.ctx);
 });
-afterEach(() => store.close());
 
 /** Creates a message and walks it along legal transitions until it is in `status`. */
 function messageIn(status: MessageStatus): string {
@@ -75,7 +73,7 @@ describe("message state table", () => {
         expect(outcome.status).toBe(to);
         const after = messages.get(id);
         expect(after?.status).toBe(to);
-        expect(after?.updated_at).toBe(store.clock.now.toISOString());
+        expect(after?.updated_at).toBe(store.clock.iso());
         expect(messages.attempts(id).at(-1)).toMatchObject({ from_status: from, to_status: to, reason: "matrix" });
         expect(messages.attempts(id)).toHaveLength(attemptsBefore.length + 1);
         return;

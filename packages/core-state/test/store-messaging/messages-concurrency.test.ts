@@ -1,13 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MessagesRepo } from "../../src/store/messages.js";
-import { openTestStore, race, type TestStore } from "./support.js";
+import { useTempStore } from "../helpers/temp-store.js";
+import { race } from "./race.js";
 
-let store: TestStore;
-
-beforeEach(async () => {
-  store = await openTestStore();
-});
-afterEach(() => store.close());
+const store = useTempStore({ start: "2026-05-27T07:00:00.000Z" });
 
 describe("messages across processes", () => {
   it("lets exactly one of 6 racing processes claim a message", async () => {

@@ -1,17 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { TeamRuntimeError, ValidationError } from "../../src/errors.js";
 import type { MessageStatus } from "../../src/store/message-states.js";
 import { MessagesRepo } from "../../src/store/messages.js";
-import { openTestStore, type TestStore } from "./support.js";
+import { useTempStore } from "../helpers/temp-store.js";
 
-let store: TestStore;
+const store = useTempStore({ start: "2026-05-27T07:00:00.000Z" });
 let messages: MessagesRepo;
 
-beforeEach(async () => {
-  store = await openTestStore("2026-05-27T07:00:00.000Z");
+beforeEach(() => {
   messages = new MessagesRepo(store.ctx);
 });
-afterEach(() => store.close());
 
 const send = (teamId: string, recipient: string, extra: { taskId?: string; sender?: string; content?: string } = {}) =>
   messages.create(teamId, {
@@ -235,7 +233,7 @@ describe("pending work and stale claims", () => {
     store.clock.advance(120_000);
     const fresh = send("team_a", "dev");
     messages.claimForDelivery(fresh.message_id);
-    const cutoff = new Date(store.clock.now.getTime() - 60_000).toISOString();
+    const cutoff = new Date(store.clock.now().getTime() - 60_000).toISOString();
 
     expect(messages.reclaimStale("team_a", cutoff)).toEqual([staleClaim.message_id, stalePaste.message_id]);
     for (const id of [staleClaim.message_id, stalePaste.message_id]) {

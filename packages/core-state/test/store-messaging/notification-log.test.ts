@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/errors.js";
 import {
   extractResultId,
@@ -6,16 +6,15 @@ import {
   type NotificationClaim,
   notificationContentHash,
 } from "../../src/store/notification-log.js";
-import { openTestStore, race, type TestStore } from "./support.js";
+import { useTempStore } from "../helpers/temp-store.js";
+import { race } from "./race.js";
 
-let store: TestStore;
+const store = useTempStore({ start: "2026-05-27T07:00:00.000Z" });
 let log: LeaderNotificationLog;
 
-beforeEach(async () => {
-  store = await openTestStore("2026-05-27T07:00:00.000Z");
+beforeEach(() => {
   log = new LeaderNotificationLog(store.ctx);
 });
-afterEach(() => store.close());
 
 const TEXT = "Task t1 reported success from dev: done\nResult id: res_0123456789ab\nThe result was collected.";
 

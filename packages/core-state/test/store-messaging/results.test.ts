@@ -1,17 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/errors.js";
 import type { ResultEnvelopeV1 } from "../../src/result-envelope-v1.js";
 import { ResultsRepo } from "../../src/store/results.js";
-import { openTestStore, type TestStore } from "./support.js";
+import { useTempStore } from "../helpers/temp-store.js";
 
-let store: TestStore;
+const store = useTempStore({ start: "2026-05-27T07:00:00.000Z" });
 let results: ResultsRepo;
 
-beforeEach(async () => {
-  store = await openTestStore("2026-05-27T07:00:00.000Z");
+beforeEach(() => {
   results = new ResultsRepo(store.ctx);
 });
-afterEach(() => store.close());
 
 function envelope(taskId: string, status: ResultEnvelopeV1["status"] = "success"): ResultEnvelopeV1 {
   return {

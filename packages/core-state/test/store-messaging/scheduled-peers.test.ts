@@ -1,15 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/errors.js";
 import { PeerAllowlistRepo } from "../../src/store/peers.js";
 import { type ScheduledKind, ScheduledMessagesRepo } from "../../src/store/scheduled.js";
-import { openTestStore, type TestStore } from "./support.js";
+import { useTempStore } from "../helpers/temp-store.js";
 
-let store: TestStore;
-
-beforeEach(async () => {
-  store = await openTestStore("2026-05-27T07:00:00.000Z");
-});
-afterEach(() => store.close());
+const store = useTempStore({ start: "2026-05-27T07:00:00.000Z" });
 
 describe("ScheduledMessagesRepo", () => {
   it("returns due rows in (due_at, id) order, only for the team and only when pending", () => {

@@ -1,16 +1,11 @@
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { MessagesRepo } from "../../src/store/messages.js";
 import { ResultsRepo } from "../../src/store/results.js";
 import { ScheduledMessagesRepo } from "../../src/store/scheduled.js";
 import { ResultWatchersRepo } from "../../src/store/watchers.js";
-import { openTestStore, type TestStore } from "./support.js";
+import { useTempStore } from "../helpers/temp-store.js";
 
-let store: TestStore;
-
-beforeEach(async () => {
-  store = await openTestStore("2026-05-27T07:00:00.000Z");
-});
-afterEach(() => store.close());
+const store = useTempStore({ start: "2026-05-27T07:00:00.000Z" });
 
 it("never returns another team's rows from a team query", () => {
   const messages = new MessagesRepo(store.ctx);
@@ -63,7 +58,7 @@ it("never returns another team's rows from a team query", () => {
   expect(results.counts("team_a").total).toBe(1);
 
   // Team-scoped writes leave the other team alone too.
-  const reclaimed = messages.reclaimStale("team_a", store.clock.now.toISOString());
+  const reclaimed = messages.reclaimStale("team_a", store.clock.iso());
   expect(reclaimed).toHaveLength(2);
   for (const id of reclaimed) expect(messages.get(id)?.team_id).toBe("team_a");
   expect(messages.countsByStatus("team_b").target_resolved).toBe(2);

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/errors.js";
 import {
   MAX_NOTIFY_ATTEMPTS,
@@ -7,16 +7,14 @@ import {
   watcherMatches,
   watcherNeedsDelivery,
 } from "../../src/store/watchers.js";
-import { openTestStore, type TestStore } from "./support.js";
+import { useTempStore } from "../helpers/temp-store.js";
 
-let store: TestStore;
+const store = useTempStore({ start: "2026-05-27T07:00:00.000Z" });
 let watchers: ResultWatchersRepo;
 
-beforeEach(async () => {
-  store = await openTestStore("2026-05-27T07:00:00.000Z");
+beforeEach(() => {
   watchers = new ResultWatchersRepo(store.ctx);
 });
-afterEach(() => store.close());
 
 describe("ResultWatchersRepo", () => {
   it("creates a pending watcher for the leader", () => {
@@ -136,7 +134,7 @@ describe("ResultWatchersRepo", () => {
     const old = watchers.create("team_a");
     watchers.mark(old.watcher_id, "notify_failed", { error: "x" });
     store.clock.advance(60_000);
-    const incident = store.clock.now.toISOString();
+    const incident = store.clock.iso();
     const recent = watchers.create("team_a");
     for (let i = 0; i < MAX_NOTIFY_ATTEMPTS; i += 1) watchers.mark(recent.watcher_id, "notify_failed");
     const notified = watchers.create("team_a");

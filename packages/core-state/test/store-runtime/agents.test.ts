@@ -1,30 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { type TeamRuntimeError, ValidationError } from "../../src/errors.js";
 import { AgentsRepo } from "../../src/store/agents.js";
-import { ManualClock, openTempStore, registerTeam, type TempStore } from "../fixtures/runtime/harness.js";
+import { thrownBy } from "../helpers/errors.js";
+import { useTempStore } from "../helpers/temp-store.js";
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    return (error as TeamRuntimeError).code;
-  }
-  throw new Error("expected an error");
-}
+const codeOf = (fn: () => unknown): string => thrownBy<TeamRuntimeError>(fn).code;
 
 describe("AgentsRepo", () => {
-  let store: TempStore;
-  let clock: ManualClock;
+  const store = useTempStore({ teams: ["alpha", "beta"] });
   let agents: AgentsRepo;
 
-  beforeEach(async () => {
-    clock = new ManualClock();
-    store = await openTempStore({ clock: clock.now });
-    registerTeam(store.ctx, "alpha");
-    registerTeam(store.ctx, "beta");
+  beforeEach(() => {
     agents = new AgentsRepo(store.ctx);
   });
-  afterEach(() => store.cleanup());
 
   it("upsert inserts a launch row with every typed field and null session-capture fields", () => {
     expect(
@@ -36,7 +24,7 @@ describe("AgentsRepo", () => {
         mcp_config: "/w/.team/runtime/mcp/dev.json",
         permissions: { tools: ["send"], peers: ["qa"] },
         spawn_cwd: "/w",
-        spawned_at: clock.iso(),
+        spawned_at: store.clock.iso(),
       }),
     ).toBe(true);
     expect(agents.get("alpha", "dev")).toEqual({
@@ -53,23 +41,23 @@ describe("AgentsRepo", () => {
       mcp_config: "/w/.team/runtime/mcp/dev.json",
       permissions: { tools: ["send"], peers: ["qa"] },
       spawn_cwd: "/w",
-      spawned_at: clock.iso(),
+      spawned_at: store.clock.iso(),
       session_id: null,
       rollout_path: null,
       captured_at: null,
       captured_via: null,
       attribution_confidence: null,
       attrs: {},
-      created_at: clock.iso(),
-      updated_at: clock.iso(),
+      created_at: store.clock.iso(),
+      updated_at: store.clock.iso(),
     });
   });
 
   it("upsert of an existing agent updates given fields and keeps attrs and created_at", () => {
-    const createdAt = clock.iso();
+    const createdAt = store.clock.iso();
     agents.upsert("alpha", "dev", { status: "running", provider: "codex", model: "m1" });
     agents.setAttrs("alpha", "dev", { display: { pane: "%3" } });
-    clock.advance(1_000);
+    store.clock.advance(1_000);
     expect(agents.upsert("alpha", "dev", { status: "running", provider: "codex", model: "m1" })).toBe(false);
     expect(agents.upsert("alpha", "dev", { status: "running", provider: "claude" })).toBe(true);
     expect(agents.get("alpha", "dev")).toMatchObject({
@@ -77,7 +65,7 @@ describe("AgentsRepo", () => {
       model: "m1",
       attrs: { display: { pane: "%3" } },
       created_at: createdAt,
-      updated_at: clock.iso(),
+      updated_at: store.clock.iso(),
     });
   });
 
@@ -92,18 +80,18 @@ describe("AgentsRepo", () => {
 
   it("update writes session capture fields, skips unchanged writes, and allows the half-state", () => {
     agents.upsert("alpha", "dev", { status: "running", provider: "codex" });
-    clock.advance(1_000);
+    store.clock.advance(1_000);
     // A rollout path without a session id is a legal half-state.
     expect(
       agents.update("alpha", "dev", {
         rollout_path: "/home/u/.codex/sessions/r.jsonl",
-        captured_at: clock.iso(),
+        captured_at: store.clock.iso(),
         captured_via: "fs_watch",
         attribution_confidence: "low",
       }),
     ).toBe(true);
-    const updatedAt = clock.iso();
-    clock.advance(1_000);
+    const updatedAt = store.clock.iso();
+    store.clock.advance(1_000);
     expect(agents.update("alpha", "dev", { rollout_path: "/home/u/.codex/sessions/r.jsonl" })).toBe(false);
     expect(agents.update("alpha", "dev", {})).toBe(false);
     const row = agents.get("alpha", "dev")!;

@@ -1,22 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { type TeamRuntimeError, ValidationError } from "../../src/errors.js";
 import { AGENT_HEALTH_STATUSES, AgentHealthRepo, type AgentHealthStatus } from "../../src/store/health.js";
-import { ManualClock, openTempStore, registerTeam, type TempStore } from "../fixtures/runtime/harness.js";
+import { thrownBy } from "../helpers/errors.js";
+import { useTempStore } from "../helpers/temp-store.js";
 
 describe("AgentHealthRepo", () => {
-  let store: TempStore;
-  let clock: ManualClock;
+  const store = useTempStore({ teams: ["alpha", "beta"] });
   let health: AgentHealthRepo;
   const count = () => (store.ctx.db.prepare("SELECT count(*) AS n FROM agent_health").get() as { n: number }).n;
 
-  beforeEach(async () => {
-    clock = new ManualClock();
-    store = await openTempStore({ clock: clock.now });
-    registerTeam(store.ctx, "alpha");
-    registerTeam(store.ctx, "beta");
+  beforeEach(() => {
     health = new AgentHealthRepo(store.ctx);
   });
-  afterEach(() => store.cleanup());
 
   it("accepts every documented status and rejects others", () => {
     for (const status of AGENT_HEALTH_STATUSES) {
@@ -42,16 +37,16 @@ describe("AgentHealthRepo", () => {
       last_output_at: "2026-06-01T00:00:00.000Z",
       context_usage_pct: 42,
       current_task_id: "t1",
-      updated_at: clock.iso(),
+      updated_at: store.clock.iso(),
     });
-    clock.advance(1_000);
+    store.clock.advance(1_000);
     expect(health.upsert("alpha", "dev", { status: "IDLE", lastOutputAt: null })).toBe(true);
     expect(health.get("alpha", "dev")).toMatchObject({
       status: "IDLE",
       last_output_at: "2026-06-01T00:00:00.000Z",
       context_usage_pct: null,
       current_task_id: null,
-      updated_at: clock.iso(),
+      updated_at: store.clock.iso(),
     });
     expect(health.upsert("alpha", "dev", { status: "IDLE", lastOutputAt: "2026-06-01T00:05:00.000Z" })).toBe(true);
     expect(health.get("alpha", "dev")?.last_output_at).toBe("2026-06-01T00:05:00.000Z");
@@ -60,7 +55,7 @@ describe("AgentHealthRepo", () => {
   it("skips a report identical to the stored row", () => {
     health.upsert("alpha", "dev", { status: "IDLE", lastOutputAt: "2026-06-01T00:00:00.000Z", currentTaskId: "t1" });
     const first = health.get("alpha", "dev")!.updated_at;
-    clock.advance(1_000);
+    store.clock.advance(1_000);
     expect(health.upsert("alpha", "dev", { status: "IDLE", currentTaskId: "t1" })).toBe(false);
     expect(
       health.upsert("alpha", "dev", { status: "IDLE", lastOutputAt: "2026-06-01T00:00:00.000Z", currentTaskId: "t1" }),
@@ -101,25 +96,15 @@ describe("AgentHealthRepo", () => {
     health.upsert("alpha", "dev", { status: "IDLE" });
     health.upsert("alpha", "qa", { status: "IDLE" });
     for (const bad of [["dev", ""], ["dev", null], [undefined], [42]] as unknown[][]) {
-      let error: unknown;
-      try {
-        health.gc("alpha", bad);
-      } catch (caught) {
-        error = caught;
-      }
+      const error = thrownBy(() => health.gc("alpha", bad), JSON.stringify(bad));
       expect(error, JSON.stringify(bad)).toBeInstanceOf(ValidationError);
       expect(count()).toBe(2);
     }
   });
 
   it("requires a registered team", () => {
-    let error: unknown;
-    try {
-      health.upsert("ghost", "dev", { status: "IDLE" });
-    } catch (caught) {
-      error = caught;
-    }
-    expect((error as TeamRuntimeError).code).toBe("team_not_found");
+    const error = thrownBy<TeamRuntimeError>(() => health.upsert("ghost", "dev", { status: "IDLE" }));
+    expect(error.code).toBe("team_not_found");
     expect(() => health.upsert("alpha", "bad id", { status: "IDLE" })).toThrow(ValidationError);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { type TeamRuntimeError, ValidationError } from "../../src/errors.js";
 import {
   deriveLeaderSessionUuid,
@@ -7,7 +7,8 @@ import {
   LeaderBindingRepo,
   type LeaderClaimInput,
 } from "../../src/store/leader.js";
-import { ManualClock, openTempStore, registerTeam, type TempStore } from "../fixtures/runtime/harness.js";
+import { thrownBy } from "../helpers/errors.js";
+import { useTempStore } from "../helpers/temp-store.js";
 
 const OWNER: LeaderBindInput = {
   paneId: "%12",
@@ -25,15 +26,6 @@ const CLAIMANT: LeaderClaimInput = {
   osUser: OWNER.osUser,
 };
 
-function caught(fn: () => unknown): TeamRuntimeError {
-  try {
-    fn();
-  } catch (error) {
-    return error as TeamRuntimeError;
-  }
-  throw new Error("expected an error");
-}
-
 describe("deriveLeaderSessionUuid", () => {
   it("is the first 32 hex of SHA-256 over the four parts joined by NUL", () => {
     const parts = { fingerprint: "host-fp", workspace: "/w/alpha", osUser: "ada", teamId: "alpha" };
@@ -49,20 +41,16 @@ describe("deriveLeaderSessionUuid", () => {
   });
 
   it("rejects inputs containing NUL", () => {
-    let error: unknown;
-    try {
-      deriveLeaderSessionUuid({ fingerprint: "a\u0000b", workspace: "/w", osUser: "u\u0000", teamId: "t" });
-    } catch (caughtError) {
-      error = caughtError;
-    }
+    const error = thrownBy(() =>
+      deriveLeaderSessionUuid({ fingerprint: "a\u0000b", workspace: "/w", osUser: "u\u0000", teamId: "t" }),
+    );
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).problems.map((problem) => problem.pointer)).toEqual(["/fingerprint", "/osUser"]);
   });
 });
 
 describe("LeaderBindingRepo", () => {
-  let store: TempStore;
-  let clock: ManualClock;
+  const store = useTempStore({ teams: ["alpha"] });
   let leader: LeaderBindingRepo;
   const uuidFor = (input: LeaderBindInput) =>
     deriveLeaderSessionUuid({
@@ -72,13 +60,9 @@ describe("LeaderBindingRepo", () => {
       teamId: "alpha",
     });
 
-  beforeEach(async () => {
-    clock = new ManualClock();
-    store = await openTempStore({ clock: clock.now });
-    registerTeam(store.ctx, "alpha");
+  beforeEach(() => {
     leader = new LeaderBindingRepo(store.ctx);
   });
-  afterEach(() => store.cleanup());
 
   it("first bind records the owner at epoch 0 with the derived session uuid", () => {
     expect(leader.get("alpha")).toBeNull();
@@ -94,17 +78,17 @@ describe("LeaderBindingRepo", () => {
       leader_session_uuid: uuid,
       owner_epoch: 0,
       os_user: "ada",
-      claimed_at: clock.iso(),
+      claimed_at: store.clock.iso(),
       claimed_via: "launch",
       receiver: { mode: "direct_tmux", status: "attached", pane_id: "%12", leader_session_uuid: uuid, owner_epoch: 0 },
-      updated_at: clock.iso(),
+      updated_at: store.clock.iso(),
     });
   });
 
   it("a later bind refreshes identity without moving the epoch, and an identical bind is skipped", () => {
     leader.bind("alpha", OWNER);
     const first = leader.get("alpha")!;
-    clock.advance(1_000);
+    store.clock.advance(1_000);
     expect(leader.bind("alpha", OWNER)).toBe(false);
     expect(leader.get("alpha")).toEqual(first);
 
@@ -113,7 +97,7 @@ describe("LeaderBindingRepo", () => {
       pane_id: "%40",
       owner_epoch: 0,
       claimed_via: "quick_start",
-      claimed_at: clock.iso(),
+      claimed_at: store.clock.iso(),
       leader_session_uuid: first.leader_session_uuid,
     });
   });
@@ -125,12 +109,12 @@ describe("LeaderBindingRepo", () => {
 
   it("claim and takeover advance the epoch by one each and emit owner_epoch_advanced", () => {
     leader.bind("alpha", { ...OWNER, receiver: { mode: "direct_tmux", pane_id: "%12" } });
-    clock.advance(1_000);
+    store.clock.advance(1_000);
     const claimed = leader.claim("alpha", { ...CLAIMANT, paneId: "%20" });
     expect(claimed.previous_epoch).toBe(0);
     expect(claimed.owner_epoch).toBe(1);
     expect(claimed.binding).toMatchObject({ pane_id: "%20", owner_epoch: 1, claimed_via: "claim-leader" });
-    expect(claimed.binding.claimed_at).toBe(clock.iso());
+    expect(claimed.binding.claimed_at).toBe(store.clock.iso());
     // The stored receiver is kept and carries the new epoch.
     expect(claimed.binding.receiver).toMatchObject({ pane_id: "%12", owner_epoch: 1 });
 
@@ -156,7 +140,9 @@ describe("LeaderBindingRepo", () => {
     leader.bind("alpha", OWNER);
     leader.claim("alpha", { ...CLAIMANT, paneId: "%20", expectedEpoch: 0 });
     const before = leader.get("alpha");
-    const error = caught(() => leader.claim("alpha", { ...CLAIMANT, paneId: "%99", expectedEpoch: 0 }));
+    const error = thrownBy<TeamRuntimeError>(() =>
+      leader.claim("alpha", { ...CLAIMANT, paneId: "%99", expectedEpoch: 0 }),
+    );
     expect(error.code).toBe("owner_epoch_advanced");
     expect(error.details).toMatchObject({ expected_epoch: 0, owner_epoch: 1 });
     expect(leader.get("alpha")).toEqual(before);
@@ -191,9 +177,9 @@ describe("LeaderBindingRepo", () => {
   });
 
   it("refuses unknown teams", () => {
-    expect(caught(() => leader.bind("ghost", OWNER)).code).toBe("team_not_found");
-    expect(caught(() => leader.claim("ghost", OWNER)).code).toBe("team_not_found");
-    expect(caught(() => leader.updateReceiver("ghost", {})).code).toBe("team_not_found");
+    expect(thrownBy<TeamRuntimeError>(() => leader.bind("ghost", OWNER)).code).toBe("team_not_found");
+    expect(thrownBy<TeamRuntimeError>(() => leader.claim("ghost", OWNER)).code).toBe("team_not_found");
+    expect(thrownBy<TeamRuntimeError>(() => leader.updateReceiver("ghost", {})).code).toBe("team_not_found");
     expect(() => leader.get("bad id")).toThrow(ValidationError);
   });
 });

@@ -1,36 +1,23 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { type TeamRuntimeError, ValidationError } from "../../src/errors.js";
 import { CoordinatorLeaseRepo, type LeaseHolderInput } from "../../src/store/lease.js";
-import {
-  ChildPool,
-  fixtureScript,
-  ManualClock,
-  openTempStore,
-  registerTeam,
-  type TempStore,
-} from "../fixtures/runtime/harness.js";
+import { fixtureScript, useChildPool } from "../helpers/children.js";
+import { thrownBy } from "../helpers/errors.js";
+import { registerTeam, useTempStore } from "../helpers/temp-store.js";
 
 const TTL = 30_000;
 const daemon = (holderId: string, pid = 100): LeaseHolderInput => ({ holderId, pid, hostname: "host-a", ttlMs: TTL });
 
 describe("CoordinatorLeaseRepo", () => {
-  let store: TempStore;
-  let clock: ManualClock;
+  const store = useTempStore({ teams: ["alpha", "beta"] });
   let leases: CoordinatorLeaseRepo;
 
-  beforeEach(async () => {
-    clock = new ManualClock();
-    store = await openTempStore({ clock: clock.now });
-    registerTeam(store.ctx, "alpha");
-    registerTeam(store.ctx, "beta");
+  beforeEach(() => {
     leases = new CoordinatorLeaseRepo(store.ctx);
   });
-  afterEach(() => store.cleanup());
 
   it("acquires a free lease and reports it as live", () => {
-    const start = clock.iso();
+    const start = store.clock.iso();
     const result = leases.acquire("alpha", daemon("d1"));
     expect(result).toEqual({
       acquired: true,
@@ -55,7 +42,7 @@ describe("CoordinatorLeaseRepo", () => {
 
   it("a second daemon sees the live holder and does nothing", () => {
     leases.acquire("alpha", daemon("d1"));
-    clock.advance(TTL - 1);
+    store.clock.advance(TTL - 1);
     const second = leases.acquire("alpha", daemon("d2", 200));
     expect(second).toEqual({ acquired: false, holder: expect.objectContaining({ holder_id: "d1", live: true }) });
     expect(leases.current("alpha")?.holder_id).toBe("d1");
@@ -64,34 +51,34 @@ describe("CoordinatorLeaseRepo", () => {
   });
 
   it("the holder re-acquiring renews without a new acquisition event", () => {
-    const start = clock.iso();
+    const start = store.clock.iso();
     leases.acquire("alpha", daemon("d1"));
-    clock.advance(10_000);
+    store.clock.advance(10_000);
     const again = leases.acquire("alpha", daemon("d1"));
     expect(again).toMatchObject({
       acquired: true,
       renewed: true,
-      lease: { acquired_at: start, heartbeat_at: clock.iso() },
+      lease: { acquired_at: start, heartbeat_at: store.clock.iso() },
     });
     expect(store.events.named("coordinator.lease_acquired")).toHaveLength(1);
   });
 
   it("heartbeats extend the lease; a lease nobody renews expires and is taken over", () => {
     leases.acquire("alpha", daemon("d1"));
-    clock.advance(20_000);
+    store.clock.advance(20_000);
     expect(leases.heartbeat("alpha", "d1", TTL)).toBe(true);
-    expect(leases.current("alpha")?.expires_at).toBe(new Date(Date.parse(clock.iso()) + TTL).toISOString());
-    clock.advance(TTL); // exactly at expires_at: still live
+    expect(leases.current("alpha")?.expires_at).toBe(new Date(Date.parse(store.clock.iso()) + TTL).toISOString());
+    store.clock.advance(TTL); // exactly at expires_at: still live
     expect(leases.current("alpha")?.live).toBe(true);
     expect(leases.acquire("alpha", daemon("d2", 200)).acquired).toBe(false);
 
-    clock.advance(1); // past expires_at: the holder is presumed dead
+    store.clock.advance(1); // past expires_at: the holder is presumed dead
     expect(leases.current("alpha")?.live).toBe(false);
     const taken = leases.acquire("alpha", daemon("d2", 200));
     expect(taken).toMatchObject({
       acquired: true,
       renewed: false,
-      lease: { holder_id: "d2", pid: 200, acquired_at: clock.iso() },
+      lease: { holder_id: "d2", pid: 200, acquired_at: store.clock.iso() },
       taken_over_from: { holder_id: "d1", pid: 100 },
     });
     expect(store.events.named("coordinator.lease_taken_over")).toEqual([
@@ -117,40 +104,25 @@ describe("CoordinatorLeaseRepo", () => {
     expect(() => leases.acquire("alpha", { ...daemon("d1"), ttlMs: 1.5 })).toThrow(ValidationError);
     expect(() => leases.acquire("alpha", daemon(""))).toThrow(ValidationError);
     expect(() => leases.heartbeat("alpha", "d1", -1)).toThrow(ValidationError);
-    let error: unknown;
-    try {
-      leases.acquire("ghost", daemon("d1"));
-    } catch (caught) {
-      error = caught;
-    }
-    expect((error as TeamRuntimeError).code).toBe("team_not_found");
+    const error = thrownBy<TeamRuntimeError>(() => leases.acquire("ghost", daemon("d1")));
+    expect(error.code).toBe("team_not_found");
   });
 });
 
 describe("coordinator lease race between processes", () => {
-  const pool = new ChildPool();
-  let store: TempStore | undefined;
-
-  afterEach(async () => {
-    await pool.killAll();
-    store?.cleanup();
-    store = undefined;
-  });
+  // Real time, like the children, so this process judges their leases as they do.
+  const store = useTempStore({ clock: "system" });
+  const pool = useChildPool();
 
   it("of 4 daemons racing for each of 40 teams exactly one wins each team, and all agree on who", async () => {
-    store = await openTempStore();
     const teamIds = Array.from({ length: 40 }, (_, i) => `race-${i}`);
     for (const teamId of teamIds) registerTeam(store.ctx, teamId);
-    const goFile = join(store.dir, "go");
     const holders = ["daemon-a", "daemon-b", "daemon-c", "daemon-d"];
-    const racers = holders.map((holderId) =>
-      pool.start(fixtureScript("lease-racer.ts"), [store!.dbPath, goFile, holderId, teamIds.join(",")]),
+    const racers = await pool.startTogether(
+      fixtureScript("runtime/lease-racer.ts"),
+      holders.map((holderId) => [store.dbPath, holderId, teamIds.join(",")]),
     );
-    await Promise.all(
-      racers.map((racer, index) => racer.waitForLine((line) => line.includes(`"ready":"${holders[index]}"`), "ready")),
-    );
-    writeFileSync(goFile, "go");
-    const exits = await Promise.all(racers.map((racer) => racer.exited));
+    const exits = await Promise.all(racers.map((racer) => racer.waitForExit()));
     for (const [index, racer] of racers.entries())
       expect(exits[index], racer.stderr).toEqual({ code: 0, signal: null });
 

@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { type TeamRuntimeError, ValidationError } from "../../src/errors.js";
 import { MonitorStateRepo } from "../../src/store/monitor.js";
-import { ManualClock, openTempStore, registerTeam, type TempStore } from "../fixtures/runtime/harness.js";
+import { thrownBy } from "../helpers/errors.js";
+import { useTempStore } from "../helpers/temp-store.js";
 
 describe("MonitorStateRepo", () => {
-  let store: TempStore;
-  let clock: ManualClock;
+  const store = useTempStore({ teams: ["alpha", "beta"] });
   let monitor: MonitorStateRepo;
   const updatedAt = (key: string) =>
     (
@@ -16,27 +16,22 @@ describe("MonitorStateRepo", () => {
       }
     ).updated_at;
 
-  beforeEach(async () => {
-    clock = new ManualClock();
-    store = await openTempStore({ clock: clock.now });
-    registerTeam(store.ctx, "alpha");
-    registerTeam(store.ctx, "beta");
+  beforeEach(() => {
     monitor = new MonitorStateRepo(store.ctx);
   });
-  afterEach(() => store.cleanup());
 
   it("stores JSON values per team and key", () => {
-    const idle = { all_idle_since: clock.iso(), pinged_for_episode: null, armed: true };
+    const idle = { all_idle_since: store.clock.iso(), pinged_for_episode: null, armed: true };
     expect(monitor.set("alpha", "idle_takeover_monitor", idle)).toBe(true);
     expect(monitor.set("alpha", "unknown_ticks", { dev: 3 })).toBe(true);
-    expect(monitor.set("alpha", "last_stuck_push_at:dev-1", clock.iso())).toBe(true);
+    expect(monitor.set("alpha", "last_stuck_push_at:dev-1", store.clock.iso())).toBe(true);
     expect(monitor.set("beta", "unknown_ticks", { qa: 1 })).toBe(true);
 
     expect(monitor.get("alpha", "idle_takeover_monitor")).toEqual(idle);
     expect(monitor.get("alpha", "missing")).toBeUndefined();
     expect(monitor.getAll("alpha")).toEqual({
       idle_takeover_monitor: idle,
-      "last_stuck_push_at:dev-1": clock.iso(),
+      "last_stuck_push_at:dev-1": store.clock.iso(),
       unknown_ticks: { dev: 3 },
     });
     expect(monitor.getAll("beta")).toEqual({ unknown_ticks: { qa: 1 } });
@@ -45,13 +40,13 @@ describe("MonitorStateRepo", () => {
   it("skips a set that stores the same value", () => {
     monitor.set("alpha", "suppressed_idle_alerts", { alpha: { dev: { idle: { expires_at: "x" } } } });
     const first = updatedAt("suppressed_idle_alerts");
-    clock.advance(1_000);
+    store.clock.advance(1_000);
     expect(monitor.set("alpha", "suppressed_idle_alerts", { alpha: { dev: { idle: { expires_at: "x" } } } })).toBe(
       false,
     );
     expect(updatedAt("suppressed_idle_alerts")).toBe(first);
     expect(monitor.set("alpha", "suppressed_idle_alerts", {})).toBe(true);
-    expect(updatedAt("suppressed_idle_alerts")).toBe(clock.iso());
+    expect(updatedAt("suppressed_idle_alerts")).toBe(store.clock.iso());
   });
 
   it("update reads and writes one key in a single transaction; undefined deletes it", () => {
@@ -85,12 +80,7 @@ describe("MonitorStateRepo", () => {
     expect(() => monitor.set("alpha", "a b", 1)).toThrow(ValidationError);
     expect(() => monitor.set("alpha", "k", undefined)).toThrow(ValidationError);
     expect(() => monitor.get("bad id", "k")).toThrow(ValidationError);
-    let error: unknown;
-    try {
-      monitor.set("ghost", "k", 1);
-    } catch (caught) {
-      error = caught;
-    }
-    expect((error as TeamRuntimeError).code).toBe("team_not_found");
+    const error = thrownBy<TeamRuntimeError>(() => monitor.set("ghost", "k", 1));
+    expect(error.code).toBe("team_not_found");
   });
 });

@@ -1,12 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/errors.js";
 import { JsonAttrsMerger, RowPatcher } from "../../src/store/patch.js";
-import { ManualClock, openTempStore, registerTeam, type TempStore } from "../fixtures/runtime/harness.js";
+import { useTempStore } from "../helpers/temp-store.js";
 
 describe("RowPatcher", () => {
-  let store: TempStore;
-  let clock: ManualClock;
+  const store = useTempStore({ teams: ["alpha"] });
   let patcher: RowPatcher;
+  const at = () => ({ now: store.clock.iso() });
   const row = () =>
     store.ctx.db
       .prepare("SELECT display_backend, spec_path, spec, updated_at FROM teams WHERE team_id = 'alpha'")
@@ -17,10 +17,7 @@ describe("RowPatcher", () => {
       updated_at: string;
     };
 
-  beforeEach(async () => {
-    clock = new ManualClock();
-    store = await openTempStore({ clock: clock.now });
-    registerTeam(store.ctx, "alpha");
+  beforeEach(() => {
     patcher = new RowPatcher(store.ctx.db, {
       table: "teams",
       keyColumns: ["team_id"],
@@ -28,48 +25,43 @@ describe("RowPatcher", () => {
       jsonColumns: ["spec"],
     });
   });
-  afterEach(() => store.cleanup());
 
   it("writes only the patched columns and bumps updated_at only on a real change", () => {
-    clock.advance(1_000);
-    expect(patcher.update(["alpha"], { display_backend: "tmux" }, { now: clock.iso() })).toBe(true);
-    expect(row()).toMatchObject({ display_backend: "tmux", spec_path: null, updated_at: clock.iso() });
-    const changedAt = clock.iso();
+    store.clock.advance(1_000);
+    expect(patcher.update(["alpha"], { display_backend: "tmux" }, at())).toBe(true);
+    expect(row()).toMatchObject({ display_backend: "tmux", spec_path: null, updated_at: store.clock.iso() });
+    const changedAt = store.clock.iso();
 
-    clock.advance(1_000);
-    expect(patcher.update(["alpha"], { display_backend: "tmux" }, { now: clock.iso() })).toBe(false);
-    expect(patcher.update(["alpha"], { display_backend: "tmux", spec_path: undefined }, { now: clock.iso() })).toBe(
-      false,
-    );
+    store.clock.advance(1_000);
+    expect(patcher.update(["alpha"], { display_backend: "tmux" }, at())).toBe(false);
+    expect(patcher.update(["alpha"], { display_backend: "tmux", spec_path: undefined }, at())).toBe(false);
     expect(row().updated_at).toBe(changedAt);
 
     // One changed column among unchanged ones is enough; null is a value (IS NOT, not !=).
-    expect(patcher.update(["alpha"], { display_backend: "tmux", spec_path: "/s.yaml" }, { now: clock.iso() })).toBe(
-      true,
-    );
-    expect(patcher.update(["alpha"], { spec_path: null }, { now: clock.iso() })).toBe(true);
-    expect(patcher.update(["alpha"], { spec_path: null }, { now: clock.iso() })).toBe(false);
+    expect(patcher.update(["alpha"], { display_backend: "tmux", spec_path: "/s.yaml" }, at())).toBe(true);
+    expect(patcher.update(["alpha"], { spec_path: null }, at())).toBe(true);
+    expect(patcher.update(["alpha"], { spec_path: null }, at())).toBe(false);
   });
 
   it("compares JSON columns by their serialised text", () => {
-    expect(patcher.update(["alpha"], { spec: { a: 1, b: [1, 2] } }, { now: clock.iso() })).toBe(true);
+    expect(patcher.update(["alpha"], { spec: { a: 1, b: [1, 2] } }, at())).toBe(true);
     expect(row().spec).toBe('{"a":1,"b":[1,2]}');
-    expect(patcher.update(["alpha"], { spec: { a: 1, b: [1, 2] } }, { now: clock.iso() })).toBe(false);
-    expect(patcher.update(["alpha"], { spec: { a: 2, b: [1, 2] } }, { now: clock.iso() })).toBe(true);
+    expect(patcher.update(["alpha"], { spec: { a: 1, b: [1, 2] } }, at())).toBe(false);
+    expect(patcher.update(["alpha"], { spec: { a: 2, b: [1, 2] } }, at())).toBe(true);
   });
 
   it("returns false for a missing row and an empty patch", () => {
-    expect(patcher.update(["nobody"], { display_backend: "tmux" }, { now: clock.iso() })).toBe(false);
-    expect(patcher.update(["alpha"], {}, { now: clock.iso() })).toBe(false);
+    expect(patcher.update(["nobody"], { display_backend: "tmux" }, at())).toBe(false);
+    expect(patcher.update(["alpha"], {}, at())).toBe(false);
   });
 
   it("rejects fields outside the allow-list, so a patch can never name a column", () => {
-    const attempt = () => patcher.update(["alpha"], { "status = 'x'; --": "y" }, { now: clock.iso() });
+    const attempt = () => patcher.update(["alpha"], { "status = 'x'; --": "y" }, at());
     expect(attempt).toThrow(ValidationError);
-    expect(() => patcher.update(["alpha"], { session_name: "other" }, { now: clock.iso() })).toThrow(
+    expect(() => patcher.update(["alpha"], { session_name: "other" }, at())).toThrow(
       /no updatable field "session_name"/,
     );
-    expect(() => patcher.update(["alpha"], { display_backend: true }, { now: clock.iso() })).toThrow(ValidationError);
+    expect(() => patcher.update(["alpha"], { display_backend: true }, at())).toThrow(ValidationError);
     expect(() => new RowPatcher(store.ctx.db, { table: "teams; DROP", keyColumns: ["team_id"], columns: [] })).toThrow(
       TypeError,
     );
@@ -95,19 +87,16 @@ describe("RowPatcher", () => {
 });
 
 describe("JsonAttrsMerger", () => {
-  let store: TempStore;
+  const store = useTempStore({ clock: "system", teams: ["alpha"] });
   let merger: JsonAttrsMerger;
   const attrs = () =>
     JSON.parse(
       (store.ctx.db.prepare("SELECT attrs FROM teams WHERE team_id = 'alpha'").get() as { attrs: string }).attrs,
     ) as Record<string, unknown>;
 
-  beforeEach(async () => {
-    store = await openTempStore();
-    registerTeam(store.ctx, "alpha");
+  beforeEach(() => {
     merger = new JsonAttrsMerger(store.ctx.db, { table: "teams", keyColumns: ["team_id"] });
   });
-  afterEach(() => store.cleanup());
 
   it("merges top-level keys, replaces values whole, keeps nested nulls and removes keys set to null", () => {
     const now = "2026-06-01T00:00:00.000Z";

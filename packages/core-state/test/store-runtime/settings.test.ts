@@ -1,22 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/errors.js";
 import { ACTIVE_TEAM_KEY, WorkspaceSettingsRepo } from "../../src/store/settings.js";
-import { ManualClock, openTempStore, type TempStore } from "../fixtures/runtime/harness.js";
+import { useTempStore } from "../helpers/temp-store.js";
 
 describe("WorkspaceSettingsRepo", () => {
-  let store: TempStore;
-  let clock: ManualClock;
+  const store = useTempStore();
   let settings: WorkspaceSettingsRepo;
   const updatedAt = (key: string) =>
     (store.ctx.db.prepare("SELECT updated_at FROM workspace_settings WHERE key = ?").get(key) as { updated_at: string })
       .updated_at;
 
-  beforeEach(async () => {
-    clock = new ManualClock();
-    store = await openTempStore({ clock: clock.now });
+  beforeEach(() => {
     settings = new WorkspaceSettingsRepo(store.ctx);
   });
-  afterEach(() => store.cleanup());
 
   it("gets, sets and deletes keys", () => {
     expect(settings.get(ACTIVE_TEAM_KEY)).toBeNull();
@@ -39,11 +35,11 @@ describe("WorkspaceSettingsRepo", () => {
   it("skips a set that would not change the value", () => {
     settings.set(ACTIVE_TEAM_KEY, "alpha");
     const first = updatedAt(ACTIVE_TEAM_KEY);
-    clock.advance(5_000);
+    store.clock.advance(5_000);
     expect(settings.set(ACTIVE_TEAM_KEY, "alpha")).toBe(false);
     expect(updatedAt(ACTIVE_TEAM_KEY)).toBe(first);
     expect(settings.set(ACTIVE_TEAM_KEY, "beta")).toBe(true);
-    expect(updatedAt(ACTIVE_TEAM_KEY)).toBe(clock.iso());
+    expect(updatedAt(ACTIVE_TEAM_KEY)).toBe(store.clock.iso());
   });
 
   it("rejects keys that are not lowercase snake_case", () => {

@@ -1,5 +1,5 @@
 import { relative } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { TeamRuntimeError, ValidationError } from "../../src/errors.js";
 import { AgentsRepo } from "../../src/store/agents.js";
 import { AgentHealthRepo } from "../../src/store/health.js";
@@ -8,30 +8,23 @@ import { CoordinatorLeaseRepo } from "../../src/store/lease.js";
 import { MonitorStateRepo } from "../../src/store/monitor.js";
 import { ACTIVE_TEAM_KEY, WorkspaceSettingsRepo } from "../../src/store/settings.js";
 import { TeamsRepo } from "../../src/store/teams.js";
-import { ManualClock, openTempStore, registerTeam, type TempStore } from "../fixtures/runtime/harness.js";
+import { thrownBy } from "../helpers/errors.js";
+import { registerTeam, useTempStore } from "../helpers/temp-store.js";
 
 function caught(fn: () => unknown): TeamRuntimeError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TeamRuntimeError);
-    return error as TeamRuntimeError;
-  }
-  throw new Error("expected a TeamRuntimeError");
+  const error = thrownBy(fn, "a TeamRuntimeError");
+  expect(error).toBeInstanceOf(TeamRuntimeError);
+  return error as TeamRuntimeError;
 }
 
 describe("TeamsRepo", () => {
-  let store: TempStore;
-  let clock: ManualClock;
+  const store = useTempStore();
   let teams: TeamsRepo;
   const rawRow = (teamId: string) => store.ctx.db.prepare("SELECT * FROM teams WHERE team_id = ?").get(teamId);
 
-  beforeEach(async () => {
-    clock = new ManualClock();
-    store = await openTempStore({ clock: clock.now });
+  beforeEach(() => {
     teams = new TeamsRepo(store.ctx);
   });
-  afterEach(() => store.cleanup());
 
   describe("register", () => {
     it("inserts a new team with defaults", () => {
@@ -54,19 +47,19 @@ describe("TeamsRepo", () => {
         leader_provider: null,
         spec: { team: { name: "alpha" }, agents: [{ id: "dev" }] },
         attrs: {},
-        created_at: clock.iso(),
-        updated_at: clock.iso(),
+        created_at: store.clock.iso(),
+        updated_at: store.clock.iso(),
       });
       expect(teams.get("alpha")).toEqual(team);
       expect(teams.get("nobody")).toBeNull();
     });
 
     it("refreshes an existing team at relaunch, keeping created_at, attrs and fields not given", () => {
-      const createdAt = clock.iso();
+      const createdAt = store.clock.iso();
       teams.register({ teamId: "alpha", sessionName: "team-alpha", workspace: "/w", teamDir: "/w/.team/alpha" });
       teams.setAttrs("alpha", { compaction: 2 });
       teams.markStopped("alpha");
-      clock.advance(60_000);
+      store.clock.advance(60_000);
 
       const again = teams.register({
         teamId: "alpha",
@@ -83,7 +76,7 @@ describe("TeamsRepo", () => {
         leader_id: "boss",
         attrs: { compaction: 2 },
         created_at: createdAt,
-        updated_at: clock.iso(),
+        updated_at: store.clock.iso(),
       });
     });
 
@@ -91,12 +84,12 @@ describe("TeamsRepo", () => {
       registerTeam(store.ctx, "alpha");
       teams.setAttrs("alpha", { note: "a" });
       const alphaBefore = rawRow("alpha");
-      clock.advance(1_000);
+      store.clock.advance(1_000);
       registerTeam(store.ctx, "beta");
       expect(rawRow("alpha")).toEqual(alphaBefore);
 
       const betaBefore = rawRow("beta");
-      clock.advance(1_000);
+      store.clock.advance(1_000);
       teams.register({ teamId: "alpha", sessionName: "team-alpha", workspace: "/w/alpha", specPath: "/new.yaml" });
       expect(rawRow("beta")).toEqual(betaBefore);
       expect(teams.get("alpha")?.spec_path).toBe("/new.yaml");
@@ -131,11 +124,15 @@ describe("TeamsRepo", () => {
 
   it("updates only changed columns and reports unknown teams", () => {
     registerTeam(store.ctx, "alpha");
-    clock.advance(1_000);
+    store.clock.advance(1_000);
     expect(teams.update("alpha", { display_backend: "adaptive", spec: { v: 1 } })).toBe(true);
-    expect(teams.get("alpha")).toMatchObject({ display_backend: "adaptive", spec: { v: 1 }, updated_at: clock.iso() });
-    const changedAt = clock.iso();
-    clock.advance(1_000);
+    expect(teams.get("alpha")).toMatchObject({
+      display_backend: "adaptive",
+      spec: { v: 1 },
+      updated_at: store.clock.iso(),
+    });
+    const changedAt = store.clock.iso();
+    store.clock.advance(1_000);
     expect(teams.update("alpha", { display_backend: "adaptive", spec: { v: 1 } })).toBe(false);
     expect(teams.get("alpha")?.updated_at).toBe(changedAt);
     expect(caught(() => teams.update("nobody", { status: "alive" })).code).toBe("team_not_found");
