@@ -239,7 +239,29 @@ async function recordCodex(model: FakeModel): Promise<void> {
     // 4. API errors (non-retried 400, then retried 500).
     await recordErrors(model, "Ask Codex to do anything", /esc to interrupt/);
 
-    // 5. Exit.
+    // 5. A command that must run outside the sandbox asks for approval; Esc denies it.
+    model.setMode({
+      mode: "tool",
+      command: "touch approved.txt",
+      justification: "Create approved.txt outside the sandbox?",
+    });
+    await submit("create the file approved.txt");
+    await waitFor(/Would you like to run the following command\?/);
+    await sleep(500);
+    save(
+      "approval-exec-command",
+      "numbered_menu",
+      "endpoint answers with an exec_command call asking for require_escalated",
+      "Command approval, option 1 highlighted; Enter or y approves, Esc denies.",
+      { ansi: true },
+    );
+    keys("Escape");
+    await waitFor(/You canceled the request/);
+    await waitFor(/Ask Codex to do anything/);
+    save("approval-denied-esc", "input_ready", "Esc on the command approval", "Canceled; composer ready.");
+    model.setMode({ mode: "text" });
+
+    // 6. Exit.
     keys("C-c");
     await waitFor(/codex resume/);
     await sleep(500);
@@ -374,6 +396,27 @@ async function recordClaude(model: FakeModel): Promise<void> {
   save("after-turn", "input_ready", "turn finished", "Answer above the composer.", { ansi: true });
 
   await recordErrors(model, "❯\u00a0", /esc to interrupt/);
+
+  // The default auto mode runs `touch` unasked; manual mode (one shift+tab) shows the permission dialog.
+  keys("BTab");
+  await waitFor(/manual mode on/);
+  model.setMode({ mode: "tool", command: "touch approved.txt" });
+  await submit("create the file approved.txt");
+  await waitFor(/Do you want to proceed\?/);
+  await sleep(1000); // like the trust dialog, it takes keys a moment after it is drawn
+  save(
+    "approval-bash",
+    "numbered_menu",
+    "manual permission mode; endpoint answers with a Bash tool_use",
+    "Permission dialog, '❯ 1. Yes' highlighted; Enter or 1 approves, Esc denies.",
+    { ansi: true },
+  );
+  keys("Escape");
+  await waitFor(/What should Claude do instead\?/);
+  save("approval-denied-esc", "input_ready", "Esc on the permission dialog", "Interrupted; empty composer.");
+  model.setMode({ mode: "text" });
+  for (let i = 0; i < 3; i++) keys("BTab"); // manual → accept edits → plan → auto
+  await waitFor(/auto mode on/);
 
   keys("C-c");
   await waitFor(/Press Ctrl-C again to exit/);

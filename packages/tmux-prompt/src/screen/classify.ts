@@ -7,9 +7,9 @@
  *             numbered_menu (generic), cli_exited (loose `$`/`%` rule on the last line);
  *   then pasted_unsubmitted, busy, input_ready, else unknown.
  * Stale-before-ready: when the last input-ready line comes after the last blocking marker (trust sentence,
- * press-enter hint, `1.`/`2.` choice, unnumbered menu entry), the blocking screen has scrolled away and none of
- * the blocking kinds is reported (not even the loose cli_exited rule, as in the original); `staleKind` says
- * which one was seen.
+ * press-enter hint, `1.`/`2.` choice, highlighted choice, line of a numbered or unnumbered menu), the blocking
+ * screen has scrolled away and none of the blocking kinds is reported (not even the loose cli_exited rule, as in
+ * the original); `staleKind` says which one was seen. A numbered choice (any number) is never an input line.
  */
 import {
   type CursorMenu,
@@ -20,6 +20,7 @@ import {
   hasYesNoPrompt,
   isLooseShellPrompt,
   menuOptions,
+  type NumberedMenu,
   parseChoices,
 } from "./generic.js";
 import { type Choice, isGlyphPrompt, PRESS_ANY_KEY_RE, PRESS_ENTER_RE, unboxed } from "./lines.js";
@@ -38,11 +39,13 @@ interface Scan {
   /** Offset of each line in `lower`. */
   starts: number[];
   choices: (Choice | undefined)[];
+  /** The last numbered menu (options and their descriptions; none of its lines is an input line). */
+  numberedMenu: NumberedMenu | undefined;
   /** An unnumbered menu (its lines are menu entries, not input lines). */
   cursorMenu: CursorMenu | undefined;
   lastReady: number;
   readyProvider: string | undefined;
-  /** Last press-enter / press-any-key line, `1.`/`2.` choice or unnumbered menu entry. */
+  /** Last press-enter / press-any-key line, `1.`/`2.` or highlighted choice, or line of a menu. */
   lastLineMarker: number;
 }
 
@@ -66,7 +69,11 @@ function lineAt(starts: readonly number[], offset: number): number {
 function scanWindow(window: string[], gapBefore: readonly boolean[], sets: readonly CompiledSignatures[]): Scan {
   const inners = window.map(unboxed);
   const choices = parseChoices(inners);
+  const numberedMenu = findNumberedMenu(inners, choices);
   const cursorMenu = findCursorMenu(inners, choices, gapBefore);
+  const inMenu = (i: number) =>
+    (numberedMenu !== undefined && i >= numberedMenu.start && i <= numberedMenu.end) ||
+    (cursorMenu !== undefined && i >= cursorMenu.start && i <= cursorMenu.end);
   const starts: number[] = new Array(window.length);
   const lowers: string[] = new Array(window.length);
   let offset = 0;
@@ -80,13 +87,17 @@ function scanWindow(window: string[], gapBefore: readonly boolean[], sets: reado
     starts[i] = offset;
     offset += lower.length + 1;
     const choice = choices[i];
-    const firstOrSecond = choice !== undefined && (choice.number === 1 || choice.number === 2);
-    if (firstOrSecond || PRESS_ENTER_RE.test(lower) || PRESS_ANY_KEY_RE.test(lower)) lastLineMarker = i;
-    if (firstOrSecond) continue;
-    if (cursorMenu && i >= cursorMenu.start && i <= cursorMenu.end) {
-      lastLineMarker = i;
-      continue;
-    }
+    const menuLine = inMenu(i);
+    const marker =
+      menuLine ||
+      choice?.number === 1 ||
+      choice?.number === 2 ||
+      choice?.highlighted === true ||
+      PRESS_ENTER_RE.test(lower) ||
+      PRESS_ANY_KEY_RE.test(lower);
+    if (marker) lastLineMarker = i;
+    // A numbered choice of any number (`❯ 4. No` is a highlighted entry) and a menu's lines are never input lines.
+    if (choice !== undefined || menuLine) continue;
     const inner = inners[i] ?? "";
     if (isGlyphPrompt(inner)) {
       lastReady = i;
@@ -107,6 +118,7 @@ function scanWindow(window: string[], gapBefore: readonly boolean[], sets: reado
     lower: lowers.join("\n"),
     starts,
     choices,
+    numberedMenu,
     cursorMenu,
     lastReady,
     readyProvider,
@@ -171,8 +183,9 @@ function findBlocking(scan: Scan, sets: readonly CompiledSignatures[]): { hit?: 
     return { hit: { kind: "press_enter", rule: "press_enter_to_continue" }, trustMarker };
   if (PRESS_ANY_KEY_RE.test(scan.lower)) return { hit: { kind: "press_enter", rule: "press_any_key" }, trustMarker };
   if (hasYesNoPrompt(scan.window)) return { hit: { kind: "yes_no", rule: "yes_no_hint" }, trustMarker };
-  const menu = findNumberedMenu(scan.inners, scan.choices);
-  if (menu >= 0) return { hit: { kind: "numbered_menu", rule: "numbered_menu", line: menu }, trustMarker };
+  if (scan.numberedMenu) {
+    return { hit: { kind: "numbered_menu", rule: "numbered_menu", line: scan.numberedMenu.start }, trustMarker };
+  }
   if (scan.cursorMenu) return { hit: { kind: "numbered_menu", rule: "cursor_menu" }, trustMarker };
   return { trustMarker };
 }

@@ -4,7 +4,9 @@
  */
 import {
   type Choice,
+  choiceNumberColumn,
   codePointLength,
+  isContinuationLine,
   isMenuHint,
   numberedMenuShape,
   parseChoice,
@@ -77,17 +79,53 @@ export function endsWithShellPrompt(
   return false;
 }
 
+/** A numbered menu's lines: its `1.` line and its last option (or that option's description), inclusive. */
+export interface NumberedMenu {
+  start: number;
+  end: number;
+}
+
 /**
- * Index of the `1.` line of the last numbered menu in the window (a `1.` line directly followed by a `2.` line,
- * spec 2.2 #7), or -1. The shape rule (2.5) is judged on the whole window, so numbered prose is not a menu.
+ * The last numbered menu in the window, or undefined. Spec 2.2 #7 generalised: options `1.`, `2.`, … in order,
+ * where the only lines allowed between options are descriptions indented past the option's number (Claude's
+ * question dialog prints one under each option; blank lines are already gone from the window). The shape rule
+ * (2.5) is judged on the whole window, so numbered prose is not a menu.
  */
-export function findNumberedMenu(inners: readonly string[], choices: readonly (Choice | undefined)[]): number {
-  let found = -1;
-  for (let i = 0; i + 1 < inners.length; i++) {
-    if (choices[i]?.number === 1 && choices[i + 1]?.number === 2) found = i;
+export function findNumberedMenu(
+  inners: readonly string[],
+  choices: readonly (Choice | undefined)[],
+): NumberedMenu | undefined {
+  let found: NumberedMenu | undefined;
+  for (let i = 0; i < inners.length; i++) {
+    if (choices[i]?.number !== 1) continue;
+    found = optionRun(inners, choices, i) ?? found;
   }
-  if (found < 0 || !numberedMenuShape(inners)) return -1;
+  if (found === undefined || !numberedMenuShape(inners)) return undefined;
   return found;
+}
+
+/** The options run from the `1.` line at `start`, when it reaches at least `2.`. */
+function optionRun(
+  inners: readonly string[],
+  choices: readonly (Choice | undefined)[],
+  start: number,
+): NumberedMenu | undefined {
+  let next = 2;
+  let column = choiceNumberColumn(inners[start] ?? "");
+  let end = start;
+  for (let j = start + 1; j < inners.length; j++) {
+    const choice = choices[j];
+    if (choice === undefined) {
+      if (!isContinuationLine(inners[j] ?? "", column)) break;
+    } else if (choice.number === next) {
+      next++;
+      column = choiceNumberColumn(inners[j] ?? "");
+    } else {
+      break;
+    }
+    end = j;
+  }
+  return next > 2 ? { start, end } : undefined;
 }
 
 /**

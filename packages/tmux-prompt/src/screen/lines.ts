@@ -21,6 +21,8 @@ const GLYPH_PROMPT_RE = /^[›❯>]\s+\S/u;
 /** `  ❯ No, exit` → indentation, glyph, gap, label (an unnumbered menu entry or an input line). */
 const CURSOR_LINE_RE = /^(\s*)[›❯>](\s+)(\S.*)$/u;
 const INDENTED_TEXT_RE = /^(\s*)(\S.*)$/u;
+const LEADING_TEXT_RE = /^(\s*)(\S)/u;
+const DIGIT_RE = /\p{Nd}/u;
 const TWO_SPACES_RE = /\s{2,}/u;
 
 const WORD = "[\\p{L}\\p{N}_]";
@@ -57,9 +59,25 @@ export function parseChoice(inner: string): Choice | undefined {
   return { number: Number(m[2]), label: labelOf(m[3] ?? ""), highlighted: m[1] !== undefined };
 }
 
+/** Column of a choice line's number (`  ❯ 2. Yes` → 4); only meaningful for lines `parseChoice` accepted. */
+export function choiceNumberColumn(inner: string): number {
+  return inner.search(DIGIT_RE);
+}
+
+/**
+ * A description or wrapped label under a menu option: text indented past the option's number. A line led by
+ * a cursor glyph is never one (it is an input line or another entry).
+ */
+export function isContinuationLine(inner: string, numberColumn: number): boolean {
+  const m = LEADING_TEXT_RE.exec(inner);
+  if (!m) return false;
+  return (m[1] ?? "").length > numberColumn && !CURSOR_GLYPHS.includes(m[2] ?? "");
+}
+
 /**
  * Generic input-ready shape (spec 2.3): after indentation, a cursor glyph, whitespace and some text. The caller
- * excludes `1.`/`2.` choices; provider signatures add their own prompt shapes (an empty Claude `❯`, `codex>`).
+ * excludes numbered choices (any number: `❯ 4. No` is a highlighted menu entry) and menu lines; provider
+ * signatures add their own prompt shapes (an empty Claude `❯`, `codex>`).
  */
 export function isGlyphPrompt(inner: string): boolean {
   return GLYPH_PROMPT_RE.test(inner.trimStart());

@@ -434,3 +434,126 @@ describe("spec §2 edge cases", () => {
     expect(r.provider).toBe("claude");
   });
 });
+
+describe("menus with the cursor below option 2, or with a description under each option", () => {
+  const approval = (highlighted: number, glyph = "❯") =>
+    [
+      "❯ create the file notes.txt",
+      "● Bash(touch notes.txt)",
+      "─────────────────────────",
+      " Bash command",
+      "   touch notes.txt",
+      " Do you want to proceed?",
+      ...["Yes", "Yes, and don't ask again", "Yes, and switch modes", "No"].map(
+        (label, i) => `${i + 1 === highlighted ? ` ${glyph} ` : "   "}${i + 1}. ${label}`,
+      ),
+      " Esc to cancel · Tab to amend",
+    ].join("\n");
+
+  it.each([1, 2, 3, 4])("highlight on option %i → numbered_menu, whatever history prompt is above", (n) => {
+    for (const signatures of [undefined, claudeLike, codexLike]) {
+      const r = classifyScreen(approval(n), { signatures });
+      expect(r.kind).toBe("numbered_menu");
+      expect(r.staleKind).toBeUndefined();
+      expect(r.options?.map((o) => o.highlighted)).toEqual([1, 2, 3, 4].map((k) => k === n));
+    }
+    expect(classifyScreen(approval(n, "›"), { signatures: codexLike }).kind).toBe("numbered_menu");
+  });
+
+  it("a highlighted choice of any number is never an input line", () => {
+    for (const n of [1, 2, 3, 4, 9, 12]) {
+      const r = classifyScreen(`some output\n❯ ${n}. Option ${n}`, { signatures: claudeLike });
+      expect(r.kind, `option ${n}`).toBe("unknown");
+    }
+  });
+
+  it("an unnumbered menu with the cursor on its third entry hides the history prompt above it", () => {
+    const text = "❯ pick a theme\nChoose a theme\n  Dark\n  Light\n❯ High contrast\nEnter to confirm · Esc to cancel";
+    const r = classifyScreen(text, { signatures: claudeLike });
+    expect(r.kind).toBe("numbered_menu");
+    expect(r.rule).toBe("cursor_menu");
+    expect(r.options?.find((o) => o.highlighted)).toEqual({ number: 3, label: "High contrast", highlighted: true });
+  });
+
+  const question = [
+    "❯ ask me which file to create",
+    "─────────────────────────",
+    " ☐ File name",
+    "",
+    "Which file should I create?",
+    "",
+    "❯ 1. alpha.txt",
+    "     Create alpha.txt in the workspace.",
+    "  2. beta.txt",
+    "     Create beta.txt instead.",
+    "  3. Type something.",
+    "─────────────────────────",
+    "  4. Chat about this",
+    "",
+    "Enter to select · ↑/↓ to navigate · Esc to cancel",
+  ].join("\n");
+
+  it("options with a description line under each → numbered_menu with every option", () => {
+    for (const signatures of [undefined, claudeLike]) {
+      const r = classifyScreen(question, { signatures });
+      expect(r.kind).toBe("numbered_menu");
+      expect(r.rule).toBe("numbered_menu");
+      expect(r.options?.map((o) => o.label)).toEqual(["alpha.txt", "beta.txt", "Type something.", "Chat about this"]);
+    }
+  });
+
+  it("descriptions may wrap over several lines and blank lines may separate the options", () => {
+    const text =
+      "❯ 1. alpha.txt\n     Create alpha.txt in the workspace,\n     next to the readme.\n\n  2. beta.txt\n\n     Create beta.txt.";
+    expect(classifyScreen(text, { signatures: claudeLike }).kind).toBe("numbered_menu");
+  });
+
+  it("a description-line menu without cursor or key hints is not a menu (shape rule)", () => {
+    const text = "Options:\n  1. alpha.txt\n     Create alpha.txt.\n  2. beta.txt\n     Create beta.txt.";
+    expect(classifyScreen(text).kind).toBe("unknown");
+  });
+
+  it("numbered paragraphs separated by unindented text lines are prose, even beside a key hint", () => {
+    const prose = [
+      "● Here is how I would go about it.",
+      "1. Read the importer",
+      "Then compare what each stage logs with the docs.",
+      "2. Add a cache",
+      "It should only hold the parsed headers.",
+      "Press Esc to cancel a running import at any time.",
+    ];
+    expect(classifyScreen(prose.join("\n")).kind).toBe("unknown");
+    // Text at the number's own column is not a description either (Claude indents reply paragraphs by 2).
+    const indented = prose.map((line) => (line.startsWith("●") ? line : `  ${line}`)).join("\n");
+    expect(classifyScreen(indented).kind).toBe("unknown");
+    expect(classifyScreen(`${indented}\n❯ thanks`).kind).toBe("input_ready");
+    // The same lines indented under their numbers are descriptions: with the key hint, that is a menu.
+    const described = prose.map((line) => (/^[●\d]|^Press/.test(line) ? line : `   ${line}`)).join("\n");
+    expect(classifyScreen(described).kind).toBe("numbered_menu");
+  });
+
+  it("a described menu with its cursor on option 3 that scrolled above a live prompt is stale", () => {
+    const text = [
+      "Which file should I create?",
+      "  1. alpha.txt",
+      "     Create alpha.txt.",
+      "  2. beta.txt",
+      "     Create beta.txt.",
+      "❯ 3. Type something.",
+      "Enter to select · Esc to cancel",
+      "● You chose to type a name.",
+      "✻ Baked for 2s · done",
+      "› gamma.txt",
+    ].join("\n");
+    const r = classifyScreen(text, { signatures: codexLike });
+    expect(r.kind).toBe("input_ready");
+    expect(r.staleKind).toBe("numbered_menu");
+  });
+
+  it("a prompt line indented under a stale menu is not taken for a description", () => {
+    const text = "❯ 1. Resume\n     Pick up where you left off\n  2. New\n     Start fresh\n    › typed answer";
+    const r = classifyScreen(text, { signatures: codexLike });
+    expect(r.kind).toBe("input_ready");
+    expect(r.staleKind).toBe("numbered_menu");
+  });
+});
