@@ -1,0 +1,125 @@
+/**
+ * The fake agent's command lines. The CLI is this package's own program, run by the current Node binary: the
+ * compiled `dist/cli/main.js` when the plugin itself runs compiled, the TypeScript source through tsx when the
+ * plugin runs from source (tests, dev), so the program in the pane is always the code under test, never a stale build.
+ */
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { TeamRuntimeError } from "@team-agent/core-state";
+import type { LaunchPlan, McpServerLaunch, WorkerLaunchSpec } from "@team-agent/provider-registry";
+import { defaultProjectsRoot, isSessionId, resolvedWorkspace } from "./transcript/paths.js";
+
+/** How to start the CLI: the Node arguments before the CLI's own flags. */
+export interface CliEntry {
+  /** `[<dist/cli/main.js>]` or `["--conditions=source", "--import", <tsx loader URL>, <src/cli/main.ts>]`. */
+  nodeArgs: string[];
+  /** The file that runs. */
+  file: string;
+  mode: "built" | "source";
+}
+
+function tsxLoader(): string | null {
+  try {
+    return import.meta.resolve("tsx");
+  } catch {
+    try {
+      const require = createRequire(import.meta.url);
+      return pathToFileURL(join(require.resolve("tsx/package.json"), "..", "dist", "loader.mjs")).href;
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** Resolves the CLI next to the module at `moduleUrl` (this module by default). */
+export function resolveCliEntry(moduleUrl: string = import.meta.url): CliEntry {
+  const here = fileURLToPath(moduleUrl);
+  const dir = join(here, "..");
+  if (!here.endsWith(".ts")) {
+    const file = join(dir, "cli", "main.js");
+    return { nodeArgs: [file], file, mode: "built" };
+  }
+  const file = join(dir, "cli", "main.ts");
+  const loader = tsxLoader();
+  // `source` resolves our workspace packages to their TypeScript too (their `exports` carry that condition).
+  if (loader !== null) return { nodeArgs: ["--conditions=source", "--import", loader, file], file, mode: "source" };
+  // Source without tsx (an unusual install): the build is the only runnable form.
+  const built = join(dir, "..", "dist", "cli", "main.js");
+  if (existsSync(built)) return { nodeArgs: [built], file: built, mode: "built" };
+  throw new TeamRuntimeError(
+    "fake_agent_entry_missing",
+    `The fake agent CLI cannot run: ${file} needs tsx and ${built} does not exist.`,
+    "Run `npm run build` in plugins/fake, or install tsx.",
+  );
+}
+
+/** The `--mcp-config` value: the team server under `mcpServers.team_orchestrator`, as Claude Code takes it. */
+export function mcpConfigJson(mcp: McpServerLaunch): string {
+  const server = { type: "stdio", command: mcp.command, args: [...mcp.args], env: { ...mcp.env } };
+  return JSON.stringify({ mcpServers: { [mcp.name]: server } });
+}
+
+/**
+ * Settings a worker's profile may pass (`profileSettings`): `SCRIPT` (a behaviour script file) and `TRUST_PROMPT`
+ * (`true`/`1`: ask for workspace trust first).
+ */
+function optionalFlags(worker: WorkerLaunchSpec): string[] {
+  const flags: string[] = [];
+  const script = worker.profileSettings["SCRIPT"];
+  if (script) flags.push("--script", script);
+  const trust = worker.profileSettings["TRUST_PROMPT"];
+  if (trust === "true" || trust === "1") flags.push("--trust-prompt");
+  return flags;
+}
+
+/** Where this worker's transcripts go: the managed config dir when there is one, else inside the workspace. */
+export function projectsRootFor(worker: WorkerLaunchSpec): string {
+  return worker.providerConfigDir !== null
+    ? join(worker.providerConfigDir, "projects")
+    : defaultProjectsRoot(worker.workspace);
+}
+
+function plan(worker: WorkerLaunchSpec, mcp: McpServerLaunch, session: string[], sessionId: string): LaunchPlan {
+  const workspace = resolvedWorkspace(worker.workspace);
+  const argv = [
+    process.execPath,
+    ...resolveCliEntry().nodeArgs,
+    "--workspace",
+    workspace,
+    "--agent-id",
+    worker.agentId,
+    "--mcp-config",
+    mcpConfigJson(mcp),
+    ...session,
+    "--projects-root",
+    projectsRootFor(worker),
+    ...optionalFlags(worker),
+  ];
+  return {
+    argv,
+    env: { TEAM_AGENT_ID: worker.agentId, TEAM_AGENT_WORKSPACE: workspace },
+    files: [],
+    predeterminedSessionId: sessionId,
+    afterStartKeys: [],
+  };
+}
+
+export function buildFakeLaunch(worker: WorkerLaunchSpec, mcp: McpServerLaunch): LaunchPlan {
+  const sessionId = randomUUID();
+  return plan(worker, mcp, ["--session-id", sessionId], sessionId);
+}
+
+/** Resuming appends to the same transcript; the session id must be one the fake could have written. */
+export function buildFakeResume(worker: WorkerLaunchSpec, mcp: McpServerLaunch, sessionId: string): LaunchPlan {
+  if (!isSessionId(sessionId)) {
+    throw new TeamRuntimeError(
+      "resume_unavailable",
+      `Cannot resume fake agent ${worker.agentId}: ${JSON.stringify(sessionId)} is not a session id (a UUID).`,
+      "Start the agent fresh, or capture its session first.",
+    );
+  }
+  return plan(worker, mcp, ["--resume", sessionId], sessionId);
+}
