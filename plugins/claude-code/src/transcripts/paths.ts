@@ -1,0 +1,21 @@
+import { realpathSync } from "node:fs";
+import { resolve } from "node:path";
+
+function canonical(path: string): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    return absolute;
+  }
+}
+
+/** Two cwd strings name the same directory (after resolving `..` and symlinks when the path exists). */
+export function samePath(a: string, b: string): boolean {
+  return a === b || canonical(a) === canonical(b);
+}
+
+/** A transcript's cwd matches the spawn cwd; a transcript that records no cwd is taken as matching. */
+export function cwdMatches(recorded: string | null, spawnCwd: string): boolean {
+  return recorded === null || samePath(recorded, spawnCwd);
+}
