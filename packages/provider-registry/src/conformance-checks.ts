@@ -6,7 +6,7 @@
 import { mkdir, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { TeamAgentError } from "@team-agent/core-state";
+import { CANONICAL_TOOLS, TeamAgentError } from "@team-agent/core-state";
 import { type NodeState, type ProcessEvidence, readTurnState, type TurnState } from "@team-agent/idle-predicate";
 import type {
   AuthMode,
@@ -65,16 +65,7 @@ export async function createConformanceContext(): Promise<ConformanceContext> {
 // ---- the sample worker ------------------------------------------------------------------------------------------
 
 export const ALL_AUTH_MODES: readonly AuthMode[] = ["subscription", "official_api", "compatible_api"];
-const ALL_TOOLS: readonly CanonicalTool[] = [
-  "fs_read",
-  "fs_write",
-  "fs_list",
-  "execute_bash",
-  "git_diff",
-  "network",
-  "mcp_team",
-  "provider_builtin",
-];
+const ALL_TOOLS: readonly CanonicalTool[] = CANONICAL_TOOLS;
 
 /** Distinctive ids, so finding them in a plan is proof they were passed on and not a coincidence. */
 export const SAMPLE_TEAM_ID = "conformance-team-q7";

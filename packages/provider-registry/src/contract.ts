@@ -3,21 +3,14 @@
  * `"teamAgent": {"provider": "<name>", "aliases": [...]}` and whose default export is a `ProviderPlugin`.
  * Core code only ever sees this interface; it never imports a provider by name.
  */
+import type { CanonicalTool } from "@team-agent/core-state";
 import type { TranscriptReader } from "@team-agent/idle-predicate";
 import type { PasteStrategy, ScreenSignatures } from "@team-agent/tmux-prompt";
 
 export const PROVIDER_CONTRACT_VERSION = 1;
 
-/** Canonical tool permissions of a worker (core-state's spec vocabulary). */
-export type CanonicalTool =
-  | "fs_read"
-  | "fs_write"
-  | "fs_list"
-  | "execute_bash"
-  | "git_diff"
-  | "network"
-  | "mcp_team"
-  | "provider_builtin";
+/** Canonical tool permissions of a worker: core-state's spec vocabulary. */
+export type { CanonicalTool };
 
 export type AuthMode = "subscription" | "official_api" | "compatible_api";
 
