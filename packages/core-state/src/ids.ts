@@ -10,11 +10,23 @@ export function isSafeId(value: unknown): value is string {
   return typeof value === "string" && SAFE_ID_PATTERN.test(value);
 }
 
+/** The one wording of the safe-id rule, shared by `assertSafeId` and the spec and role-doc validators. */
+export function invalidIdMessage(kind: IdKind, value: unknown): string {
+  return `invalid ${kind} id ${shownValue(value)}: use 1-64 characters from A-Z a-z 0-9 _ -, starting with a letter or digit`;
+}
+
+function shownValue(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value); // bigint, cycles
+  }
+}
+
 /** Throws a ValidationError naming the kind and the rule when `value` is not a safe id. */
 export function assertSafeId(kind: IdKind, value: unknown, pointer = ""): string {
   if (isSafeId(value)) return value;
-  const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
-  const message = `invalid ${kind} id ${shown}: use 1-64 characters from A-Z a-z 0-9 _ -, starting with a letter or digit`;
+  const message = invalidIdMessage(kind, value);
   throw new ValidationError(message, [{ pointer, message }], {
     code: "invalid_id",
     action: `Choose a ${kind} id like "${kind === "team" ? "alpha" : "dev-1"}" and retry.`,

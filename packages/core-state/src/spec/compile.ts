@@ -9,6 +9,7 @@ import { resolveExistingPath, workspaceOfTeamDocDir } from "../workspace.js";
 import { RESULT_ENVELOPE_FORMAT } from "./constants.js";
 import { docProblem, teamDocError } from "./doc-problems.js";
 import { listRoleDocPaths, type RoleDoc, readRoleDoc } from "./roles.js";
+import { defaultSessionName } from "./runtime-defaults.js";
 import type { TeamSpec, TeamSpecAgent } from "./schema.js";
 import { slug } from "./slug.js";
 import { readTeamDefaults, type TeamDefaults } from "./team-meta.js";
@@ -138,7 +139,7 @@ function buildSpec(dir: string, workspace: string, defaults: TeamDefaults, roles
     runtime: {
       backend: "tmux",
       display_backend: defaults.display_backend,
-      session_name: defaults.session_name ?? `team-${slug(name)}`,
+      session_name: defaults.session_name ?? defaultSessionName(slug(name)),
       auto_launch: true,
       require_user_approval_before_launch: true,
       max_active_agents: Math.min(roles.length, 2),

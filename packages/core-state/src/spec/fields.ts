@@ -3,7 +3,7 @@
  * `missing required field`, `unknown provider 'x'`, ...), so every schema built from them reports the same words.
  */
 import { z } from "zod";
-import { isSafeId } from "../ids.js";
+import { invalidIdMessage, isSafeId } from "../ids.js";
 
 export const MISSING_FIELD = "missing required field";
 export const UNKNOWN_FIELD = "unknown field";
@@ -53,9 +53,14 @@ export const anyMap = () => z.record(z.string(), z.unknown(), { error: fieldErro
 /** Present but not checked (the original only requires the key). */
 export const anyValue = () => z.unknown();
 
-/** Enum whose message names the field and the allowed values, e.g. `invalid mode 'x' (expected a or b)`. */
+/** `<described> (expected one of: a, b)`: the wording of every closed-set field, in schemas and role docs alike. */
+export function notOneOfMessage(values: readonly string[], described: string): string {
+  return `${described} (expected one of: ${values.join(", ")})`;
+}
+
+/** Enum whose message names the field and the allowed values, e.g. `invalid mode 'x' (expected one of: a, b)`. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, describe: (input: unknown) => string) {
-  return z.enum(values, { error: fieldError((input) => `${describe(input)} (expected one of: ${values.join(", ")})`) });
+  return z.enum(values, { error: fieldError((input) => notOneOfMessage(values, describe(input))) });
 }
 
 export function equals<const T extends string | number>(value: T) {
@@ -63,10 +68,6 @@ export function equals<const T extends string | number>(value: T) {
 }
 
 export type SafeIdKind = "agent" | "task" | "leader" | "profile";
-
-export function invalidIdMessage(kind: SafeIdKind, value: unknown): string {
-  return `invalid ${kind} id ${JSON.stringify(value)}: use 1-64 characters from A-Z a-z 0-9 _ -, starting with a letter or digit`;
-}
 
 /** D8: ids that end up in paths, tmux targets or SQL must be safe ids. */
 export const safeId = (kind: SafeIdKind) =>

@@ -2,12 +2,13 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { ValidationProblem } from "../errors.js";
-import { isSafeId } from "../ids.js";
+import { invalidIdMessage, isSafeId } from "../ids.js";
 import { AUTH_MODES, type AuthMode, isOneOf, PROVIDERS, type Provider } from "./constants.js";
 import { docProblem, problemsOf } from "./doc-problems.js";
-import { invalidIdMessage, quoted } from "./fields.js";
+import { notOneOfMessage } from "./fields.js";
 import { type FrontMatter, parseFrontMatter } from "./front-matter.js";
 import { findProfile, type ProfileFile, profilePaths, profileValue } from "./profile-env.js";
+import { unknownAuthMode, unknownProvider } from "./schema.js";
 import { findProbableSecret } from "./secrets.js";
 import { type TeamDefaults, withoutNulls } from "./team-meta.js";
 import { isKnownToolName } from "./tools.js";
@@ -175,7 +176,7 @@ class RoleChecker {
     const value = this.meta.provider;
     if (value === undefined || value === "") return undefined;
     if (isOneOf(PROVIDERS, value)) return value;
-    this.fail(`unknown provider '${quoted(value)}' (expected one of: ${PROVIDERS.join(", ")})`, "provider");
+    this.fail(notOneOfMessage(PROVIDERS, unknownProvider(value)), "provider");
     return undefined;
   }
 
@@ -198,7 +199,7 @@ class RoleChecker {
   private checkAuthMode(defaults: TeamDefaults): AuthMode | undefined {
     const value = this.meta.auth_mode ?? defaults.default_auth_mode;
     if (isOneOf(AUTH_MODES, value)) return value;
-    this.fail(`unknown auth_mode '${quoted(value)}' (expected one of: ${AUTH_MODES.join(", ")})`, "auth_mode");
+    this.fail(notOneOfMessage(AUTH_MODES, unknownAuthMode(value)), "auth_mode");
     return undefined;
   }
 

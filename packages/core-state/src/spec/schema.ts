@@ -33,8 +33,11 @@ import {
 } from "./fields.js";
 import { isKnownToolName } from "./tools.js";
 
-export const providerField = () => oneOf(PROVIDERS, (input) => `unknown provider '${quoted(input)}'`);
-export const authModeField = () => oneOf(AUTH_MODES, (input) => `unknown auth_mode '${quoted(input)}'`);
+export const unknownProvider = (input: unknown): string => `unknown provider '${quoted(input)}'`;
+export const unknownAuthMode = (input: unknown): string => `unknown auth_mode '${quoted(input)}'`;
+
+export const providerField = () => oneOf(PROVIDERS, unknownProvider);
+export const authModeField = () => oneOf(AUTH_MODES, unknownAuthMode);
 export const displayBackendField = () =>
   oneOf(DISPLAY_BACKENDS, (input) => `invalid display_backend '${quoted(input)}'`);
 

@@ -1,4 +1,5 @@
 /** Canonical tool names, their aliases and the per-role defaults (spec 01 §7). */
+import { isOneOf } from "./constants.js";
 
 export const CANONICAL_TOOLS = [
   "fs_read",
@@ -44,7 +45,7 @@ const ROLE_DEFAULT_TOOLS: Readonly<Record<string, readonly CanonicalTool[]>> = {
 };
 
 export function isCanonicalTool(name: unknown): name is CanonicalTool {
-  return typeof name === "string" && (CANONICAL_TOOLS as readonly string[]).includes(name);
+  return isOneOf(CANONICAL_TOOLS, name);
 }
 
 /** True for a canonical name or an alias that expands to canonical names. */

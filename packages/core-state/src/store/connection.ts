@@ -89,6 +89,11 @@ export function sleepSync(milliseconds: number): void {
   Atomics.wait(sleepCell, 0, 0, milliseconds);
 }
 
+/** `'a', 'b'` for an `IN (…)` clause built from code constants (status names), never from input. */
+export function sqlStringList(values: readonly string[]): string {
+  return values.map((value) => `'${value}'`).join(", ");
+}
+
 /** JSON column helpers: objects are stored as compact JSON text and read back tolerantly. */
 export function toJsonText(value: unknown): string {
   return JSON.stringify(value ?? null);

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { ValidationError, type ValidationProblem } from "../errors.js";
 import { assertSafeId } from "../ids.js";
+import { isOneOf } from "../spec/constants.js";
 import { normalizeIso } from "../time.js";
 import type { StoreContext } from "./connection.js";
 import { assertTeamRegistered } from "./teams.js";
@@ -48,7 +49,7 @@ function invalid(code: string, problems: ValidationProblem[]): ValidationError {
 
 function checkInput(input: AgentHealthInput): { lastOutputAt: string | null; contextUsagePct: number | null } {
   const problems: ValidationProblem[] = [];
-  if (!(AGENT_HEALTH_STATUSES as readonly string[]).includes(input.status)) {
+  if (!isOneOf(AGENT_HEALTH_STATUSES, input.status)) {
     problems.push({
       pointer: "/status",
       message: `health status ${JSON.stringify(input.status)} is not one of ${AGENT_HEALTH_STATUSES.join(", ")}`,

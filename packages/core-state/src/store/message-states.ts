@@ -1,4 +1,5 @@
 import { TeamRuntimeError } from "../errors.js";
+import { isOneOf } from "../spec/constants.js";
 
 /**
  * D4: every message walks one state machine, kept here as data so the store, the deliverer and the tests read the
@@ -55,7 +56,7 @@ export const ACKNOWLEDGEABLE_STATUSES: readonly MessageStatus[] = MESSAGE_STATUS
 export const STALE_RECLAIMABLE_STATUSES: readonly MessageStatus[] = ["target_resolved", "pasted"];
 
 export function isMessageStatus(value: unknown): value is MessageStatus {
-  return typeof value === "string" && (MESSAGE_STATUSES as readonly string[]).includes(value);
+  return isOneOf(MESSAGE_STATUSES, value);
 }
 
 export type TransitionDecision = "apply" | "sticky_noop";

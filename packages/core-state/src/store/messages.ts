@@ -1,8 +1,9 @@
 import type Database from "better-sqlite3";
 import { TeamRuntimeError, ValidationError } from "../errors.js";
 import { assertSafeId, isSafeId, newMessageId } from "../ids.js";
+import { isOneOf } from "../spec/constants.js";
 import { normalizeIso } from "../time.js";
-import { fromJsonText, type StoreContext, toJsonText } from "./connection.js";
+import { fromJsonText, type StoreContext, sqlStringList, toJsonText } from "./connection.js";
 import {
   ACKNOWLEDGEABLE_STATUSES,
   decideTransition,
@@ -65,8 +66,6 @@ const MESSAGE_COLUMNS =
 
 const ATTEMPT_COLUMNS = "id, message_id, attempt, from_status, to_status, reason, at";
 
-const inList = (statuses: readonly string[]): string => statuses.map((status) => `'${status}'`).join(", ");
-
 /**
  * Messages and their delivery attempts (D4). A message is stored before anyone tries to deliver it; each status
  * change is checked against the state table and leaves one `message_attempts` row, so `status` can always say
@@ -111,7 +110,7 @@ export class MessagesRepo {
     this.attemptsStmt = db.prepare(`SELECT ${ATTEMPT_COLUMNS} FROM message_attempts WHERE message_id = ? ORDER BY id`);
     this.ackCandidatesByTaskStmt = db.prepare(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE team_id = ? AND recipient = ? AND task_id = ?
-         AND status IN (${inList(ACKNOWLEDGEABLE_STATUSES)}) ORDER BY created_at, rowid`,
+         AND status IN (${sqlStringList(ACKNOWLEDGEABLE_STATUSES)}) ORDER BY created_at, rowid`,
     );
     this.ackStmt = db.prepare(
       "UPDATE messages SET status = 'acknowledged', updated_at = @now, acknowledged_at = @now WHERE message_id = @message_id",
@@ -120,7 +119,7 @@ export class MessagesRepo {
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE team_id = ? AND status = 'accepted' ORDER BY created_at, rowid LIMIT ?`,
     );
     this.staleStmt = db.prepare(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE team_id = ? AND status IN (${inList(STALE_RECLAIMABLE_STATUSES)})
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE team_id = ? AND status IN (${sqlStringList(STALE_RECLAIMABLE_STATUSES)})
          AND updated_at < ? ORDER BY created_at, rowid`,
     );
     // Two index-backed "newest N" picks (to the agent, from the agent) merged, instead of one OR that scans the team.
@@ -222,7 +221,7 @@ export class MessagesRepo {
   acknowledgeMessage(messageId: string): string[] {
     return this.ctx.write("messages.acknowledge", () => {
       const raw = this.getStmt.get(messageId);
-      const open = raw && (ACKNOWLEDGEABLE_STATUSES as readonly string[]).includes(raw.status) ? [raw] : [];
+      const open = raw && isOneOf(ACKNOWLEDGEABLE_STATUSES, raw.status) ? [raw] : [];
       return this.acknowledgeRows(open, "acknowledged");
     });
   }

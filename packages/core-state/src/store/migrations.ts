@@ -1,6 +1,7 @@
-import { existsSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 import type { EventSink } from "../events.js";
 import { type Clock, fileStamp } from "../time.js";
+import { SECRET_FILE_MODE } from "../workspace.js";
 import type { Db } from "./connection.js";
 import { StoreTooNewError } from "./errors.js";
 import { MESSAGING_TABLES_V1 } from "./schema-messaging.js";
@@ -72,7 +73,10 @@ export async function migrate(
   let backupPath: string | null = null;
   if (current > 0 || hasUserTables(db)) {
     backupPath = backupPathFor(dbPath, current, options.clock);
+    // D8: the copy holds everything the 0600 store holds, so it is private from its first byte too.
+    closeSync(openSync(backupPath, "a", SECRET_FILE_MODE));
     await db.backup(backupPath);
+    chmodSync(backupPath, SECRET_FILE_MODE);
   }
 
   let fromVersion = current;

@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import { TeamRuntimeError } from "../errors.js";
 import { type EventSink, nullEventSink } from "../events.js";
 import { type Clock, fileStamp, systemClock } from "../time.js";
+import { SECRET_FILE_MODE } from "../workspace.js";
 import { type Db, DEFAULT_BUSY_TIMEOUT_MS, StoreContext } from "./connection.js";
 import { CorruptStoreError, classifySqliteError, REPAIR_STORE_COMMAND, UnreadableStoreError } from "./errors.js";
 import { type Migration, type MigrationReport, migrate } from "./migrations.js";
@@ -33,7 +34,7 @@ export async function openStoreContext(dbPath: string, options: OpenStoreOptions
   const created = !existsSync(dbPath);
   const db = connect(dbPath, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
   try {
-    if (created) chmodSync(dbPath, 0o600);
+    if (created) chmodSync(dbPath, SECRET_FILE_MODE);
     const migration = await migrate(db, dbPath, {
       clock,
       events,

@@ -42,7 +42,7 @@ export class RuntimeStore {
     this.context = context;
     this.migration = migration;
     this.settings = new WorkspaceSettingsRepo(context);
-    this.teams = new TeamsRepo(context);
+    this.teams = new TeamsRepo(context, this.settings);
     this.agents = new AgentsRepo(context);
     this.leader = new LeaderBindingRepo(context);
     this.lease = new CoordinatorLeaseRepo(context);

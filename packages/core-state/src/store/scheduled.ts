@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { TeamRuntimeError, ValidationError } from "../errors.js";
 import { assertSafeId } from "../ids.js";
+import { isOneOf } from "../spec/constants.js";
 import { normalizeIso } from "../time.js";
 import { fromJsonText, type StoreContext, toJsonText } from "./connection.js";
 
@@ -85,7 +86,7 @@ export class ScheduledMessagesRepo {
 
   schedule(teamId: string, input: NewScheduledMessage): ScheduledMessageRow {
     assertSafeId("team", teamId, "/team_id");
-    if (!(SCHEDULED_KINDS as readonly string[]).includes(input.kind)) {
+    if (!isOneOf(SCHEDULED_KINDS, input.kind)) {
       throw invalidSchedule("/kind", `unknown scheduled message kind ${JSON.stringify(input.kind)}`);
     }
     assertSafeId("agent", input.target, "/target");
@@ -134,7 +135,7 @@ export class ScheduledMessagesRepo {
 
   /** Records how a claimed row fired. Completing a row nobody claimed is refused. */
   complete(id: number, status: ScheduledOutcome, result: unknown = {}): ScheduledMessageRow {
-    if (!(SCHEDULED_OUTCOMES as readonly string[]).includes(status)) {
+    if (!isOneOf(SCHEDULED_OUTCOMES, status)) {
       throw invalidSchedule("/status", `a scheduled message ends done, failed or retry_scheduled, not ${status}`);
     }
     const raw = this.ctx.write("scheduled_messages.complete", () =>

@@ -123,9 +123,13 @@ export class TeamsRepo {
   private readonly deleteTeam: Database.Statement<[string]>;
   private readonly agentIds: Database.Statement<[], { team_id: string; agent_id: string }>;
 
-  constructor(private readonly ctx: StoreContext) {
+  /** `settings` lets RuntimeStore share its settings repo instead of preparing the same statements twice. */
+  constructor(
+    private readonly ctx: StoreContext,
+    settings: WorkspaceSettingsRepo = new WorkspaceSettingsRepo(ctx),
+  ) {
     const db = ctx.db;
-    this.settings = new WorkspaceSettingsRepo(ctx);
+    this.settings = settings;
     this.patcher = new RowPatcher(db, {
       table: "teams",
       keyColumns: ["team_id"],

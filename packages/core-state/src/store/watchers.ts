@@ -1,8 +1,9 @@
 import type Database from "better-sqlite3";
 import { TeamRuntimeError, ValidationError } from "../errors.js";
 import { assertSafeId, newWatcherId } from "../ids.js";
+import { isOneOf } from "../spec/constants.js";
 import { normalizeIso } from "../time.js";
-import type { StoreContext } from "./connection.js";
+import { type StoreContext, sqlStringList } from "./connection.js";
 import { assertMessageId } from "./messages.js";
 
 /**
@@ -53,7 +54,6 @@ export interface WatcherMarkFields {
 
 const WATCHER_COLUMNS =
   "watcher_id, team_id, task_id, agent_id, message_id, leader_id, status, attempts, created_at, completed_at, result_id, notified_message_id, error";
-const RETRYABLE_SQL = RETRYABLE_WATCHER_STATUSES.map((status) => `'${status}'`).join(", ");
 
 /** A watcher matches a result when each of its task/agent ids is empty or equal to the result's. */
 export function watcherMatches(
@@ -91,7 +91,7 @@ export class ResultWatchersRepo {
     );
     this.getStmt = db.prepare(`SELECT ${WATCHER_COLUMNS} FROM result_watchers WHERE watcher_id = ?`);
     this.retryableStmt = db.prepare(
-      `SELECT ${WATCHER_COLUMNS} FROM result_watchers WHERE team_id = ? AND status IN (${RETRYABLE_SQL}) ORDER BY created_at, watcher_id`,
+      `SELECT ${WATCHER_COLUMNS} FROM result_watchers WHERE team_id = ? AND status IN (${sqlStringList(RETRYABLE_WATCHER_STATUSES)}) ORDER BY created_at, watcher_id`,
     );
     this.listStmt = db.prepare(
       `SELECT ${WATCHER_COLUMNS} FROM result_watchers WHERE team_id = ? ORDER BY created_at, watcher_id`,
@@ -167,7 +167,7 @@ export class ResultWatchersRepo {
   mark(watcherId: string, status: WatcherMark, fields: WatcherMarkFields = {}): ResultWatcherRow {
     // Checked at run time too: callers outside TypeScript (CLI, MCP) may pass any string.
     const requested: string = status;
-    if (!(WATCHER_STATUSES as readonly string[]).includes(requested) || requested === "pending") {
+    if (!isOneOf(WATCHER_STATUSES, requested) || requested === "pending") {
       const message = `cannot mark a result watcher ${JSON.stringify(status)}`;
       throw new ValidationError(message, [{ pointer: "/status", message }], {
         code: "invalid_watcher_status",

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -108,6 +108,15 @@ describe("schema migrations (D1)", () => {
     expect(events.named("schema.migrated")).toEqual([
       expect.objectContaining({ from_version: 1, to_version: 2, backup_path: expectedBackup }),
     ]);
+  });
+
+  it("keeps the pre-migration backup private (0600), like the store itself (D8)", async () => {
+    await v1StoreWithWalOnlyRow();
+    const { context, migration } = await openStoreContext(dbPath, { migrations: [...V1_ONLY, addNotesTable] });
+    open.push(context);
+    expect(migration.backupPath).not.toBeNull();
+    expect(statSync(migration.backupPath!).mode & 0o777).toBe(0o600);
+    expect(statSync(dbPath).mode & 0o777).toBe(0o600);
   });
 
   it("rolls a failing migration back completely and lets its error through", async () => {
