@@ -5,6 +5,7 @@
  */
 import type { EventSink } from "@team-agent/core-state";
 import { requireIso, storedIso } from "./clock.js";
+import { armForNewWork } from "./episode.js";
 
 /** The last leader→worker delivery that armed the monitor. */
 export interface LastTurnOpen {
@@ -110,10 +111,7 @@ export interface ArmOnDeliveryOptions {
 export function armOnDelivery(monitorState: unknown, options: ArmOnDeliveryOptions): TakeoverMonitorState {
   const state = normalizeMonitorState(monitorState);
   const turnId = options.task_id || options.message_id;
-  state.opened_worker_turn_since_ack = true;
-  state.suppressed = false;
-  state.all_idle_since = null;
-  state.pinged_for_episode = null;
+  armForNewWork(state);
   state.last_turn_open = {
     node_id: options.node_id,
     turn_id: turnId,

@@ -21,6 +21,7 @@
 import { type EventSink, ValidationError } from "@team-agent/core-state";
 import { activeSeconds, type SuspendInterval } from "./active-time.js";
 import { requireIso } from "./clock.js";
+import { armForNewWork, endEpisode } from "./episode.js";
 import { normalizeMonitorState, type TakeoverMonitorState, type WorkerTurnMark } from "./monitor-state.js";
 import { type IdleNode, isIdleState, isLeaderNode, nodeStateOf } from "./nodes.js";
 import { formatTakeoverReminder } from "./reminder.js";
@@ -97,14 +98,12 @@ export function evaluateTakeoverReminder(
 
   const blocking = nodes.find((node) => !isIdleState(nodeStateOf(node)));
   if (blocking) {
-    state.all_idle_since = null;
-    state.pinged_for_episode = null;
+    endEpisode(state);
     return decide(`node_${nodeStateOf(blocking)}`, { blocking_node_id: blocking.node_id });
   }
   if (nodes.length === 0) {
-    state.all_idle_since = null;
-    state.pinged_for_episode = null;
-    return decide("no_nodes", { annotations: [] });
+    endEpisode(state);
+    return decide("no_nodes");
   }
 
   if (state.all_idle_since === null) {
@@ -160,7 +159,8 @@ function observeWorkerTurns(state: TakeoverMonitorState, nodes: readonly IdleNod
       state: nodeState === "unknown" ? (previous?.state ?? null) : nodeState,
       turn_id: turnId ?? previous?.turn_id ?? null,
     };
-    if (newTurn && (!state.opened_worker_turn_since_ack || state.suppressed)) {
+    if (!newTurn) continue;
+    if (!state.opened_worker_turn_since_ack || state.suppressed) {
       events?.emit("idle_takeover.armed", {
         node_id: node.node_id,
         turn_id: turnId,
@@ -168,13 +168,8 @@ function observeWorkerTurns(state: TakeoverMonitorState, nodes: readonly IdleNod
         lifted_acknowledgement: state.suppressed,
       });
     }
-    if (newTurn) {
-      // The team was not idle in between (the turn may have opened and closed between two ticks): new episode.
-      state.opened_worker_turn_since_ack = true;
-      state.suppressed = false;
-      state.all_idle_since = null;
-      state.pinged_for_episode = null;
-    }
+    // The team was not idle in between (the turn may have opened and closed between two ticks): new episode.
+    armForNewWork(state);
   }
   state.worker_turns = marks;
 }

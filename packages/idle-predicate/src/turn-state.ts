@@ -5,16 +5,9 @@
  */
 import { judgeProcess, type ProcessEvidence } from "./process-guard.js";
 
-export type TurnFactKind = "turn_open" | "turn_complete" | "interrupted" | "failed" | "approval" | "error";
+export const TURN_FACT_KINDS = ["turn_open", "turn_complete", "interrupted", "failed", "approval", "error"] as const;
 
-export const TURN_FACT_KINDS: readonly TurnFactKind[] = [
-  "turn_open",
-  "turn_complete",
-  "interrupted",
-  "failed",
-  "approval",
-  "error",
-];
+export type TurnFactKind = (typeof TURN_FACT_KINDS)[number];
 
 /** Kinds that open or close a turn. `error` is a fault inside a turn and never decides the verdict. */
 export const LIFECYCLE_FACT_KINDS: ReadonlySet<TurnFactKind> = new Set([
@@ -41,16 +34,9 @@ export interface TranscriptReader {
   extractFacts(records: Record<string, unknown>[]): TurnFact[];
 }
 
-export type NodeState = "idle" | "idle_interrupted" | "working" | "blocked_on_human" | "abnormal" | "unknown";
+export const NODE_STATES = ["idle", "idle_interrupted", "working", "blocked_on_human", "abnormal", "unknown"] as const;
 
-export const NODE_STATES: readonly NodeState[] = [
-  "idle",
-  "idle_interrupted",
-  "working",
-  "blocked_on_human",
-  "abnormal",
-  "unknown",
-];
+export type NodeState = (typeof NODE_STATES)[number];
 
 export type TurnStateSource = "registry" | "session_file" | "process_guard" | "reader";
 
@@ -90,14 +76,9 @@ export function readTurnState(
   options: ReadTurnStateOptions = {},
 ): TurnState {
   if (!reader) {
-    return {
-      state: "unknown",
-      turn_id: null,
-      reason: "unknown_provider",
-      source: "registry",
-      annotations: [],
-      diagnostics: [{ kind: "unknown_provider", provider: options.provider ?? null }],
-    };
+    return unknownState("unknown_provider", "registry", [
+      { kind: "unknown_provider", provider: options.provider ?? null },
+    ]);
   }
 
   const { records, diagnostics } = parseJsonLines(text);
@@ -106,7 +87,7 @@ export function readTurnState(
     facts = reader.extractFacts(records);
   } catch (error) {
     diagnostics.push({ kind: "reader_error", error: error instanceof Error ? error.message : String(error) });
-    return { state: "unknown", turn_id: null, reason: "reader_error", source: "reader", annotations: [], diagnostics };
+    return unknownState("reader_error", "reader", diagnostics);
   }
 
   const verdict = lastLifecycleFact(facts, diagnostics);
@@ -117,9 +98,13 @@ export function readTurnState(
         : hasParseProblems(diagnostics)
           ? "unrecognized_format"
           : "no_turn_lifecycle_fact";
-    return { state: "unknown", turn_id: null, reason, source: "session_file", annotations: [], diagnostics };
+    return unknownState(reason, "session_file", diagnostics);
   }
   return classify(verdict, options.process, diagnostics);
+}
+
+function unknownState(reason: string, source: TurnStateSource, diagnostics: TurnStateDiagnostic[]): TurnState {
+  return { state: "unknown", turn_id: null, reason, source, annotations: [], diagnostics };
 }
 
 /** Splits JSONL into object records; every line that is not one becomes a diagnostic with its 1-based number. */

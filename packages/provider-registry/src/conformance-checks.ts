@@ -17,7 +17,7 @@ import type {
   TranscriptFault,
   WorkerLaunchSpec,
 } from "./contract.js";
-import { checkLaunchPlan, checkProviderPlugin, isRegExp, PASTE_LIMITS } from "./schema.js";
+import { checkLaunchPlan, checkProviderPlugin } from "./schema.js";
 
 export class ConformanceError extends Error {
   override name = "ConformanceError";
@@ -521,8 +521,8 @@ export function conformanceChecks(plugin: unknown, options: ConformanceOptions =
     name: "transcript reader and fault reader survive empty, truncated, garbage and binary input",
     run: () => {
       const valid = requireValid(plugin, label);
+      // The schema already refuses transcripts: null with capabilities.transcripts true.
       if (valid.transcripts === null) {
-        if (valid.capabilities.transcripts) fail(label, "capabilities.transcripts is true but transcripts is null");
         if ((options.samples?.length ?? 0) > 0)
           fail(label, "transcript samples were given but the plugin has no transcripts reader");
         return;
@@ -580,11 +580,9 @@ export function conformanceChecks(plugin: unknown, options: ConformanceOptions =
   checks.push({
     name: "prompt catalog: unique ids, patterns compile and do not match an empty screen",
     run: () => {
+      // Unique ids are the schema's rule; requireValid has enforced it.
       const valid = requireValid(plugin, label);
-      const seen = new Set<string>();
       valid.prompts.forEach((entry, index) => {
-        if (seen.has(entry.id)) fail(label, `prompts[${index}].id "${entry.id}" is not unique`);
-        seen.add(entry.id);
         for (const [n, pattern] of entry.match.entries()) {
           assertPatternSane(`prompts[${index}] (${entry.id}).match[${n}]`, pattern, label, EMPTY_SCREENS);
         }
@@ -595,41 +593,18 @@ export function conformanceChecks(plugin: unknown, options: ConformanceOptions =
   checks.push({
     name: "screen signatures: patterns compile and do not match the empty string",
     run: () => {
+      // RegExp instances and a non-blank exitText are the schema's rules; requireValid has enforced them.
       const valid = requireValid(plugin, label);
-      for (const { where, pattern } of collectPatterns(valid)) {
-        if (!isRegExp(pattern)) fail(label, `${where} is not a RegExp`);
-        assertPatternSane(where, pattern, label, [""]);
-      }
-      if (valid.screen.exitText.trim() === "") fail(label, "screen.exitText is blank");
+      for (const { where, pattern } of collectPatterns(valid)) assertPatternSane(where, pattern, label, [""]);
     },
   });
 
   checks.push({
     name: "paste strategy is within sane limits",
+    // The bounds (PASTE_LIMITS) and the submit key's shape are pasteStrategySchema's rules: a plugin passes this
+    // check exactly when it is schema-valid. It stays a check of its own so the report names the paste strategy.
     run: () => {
-      const { paste } = requireValid(plugin, label).screen;
-      const { delayBeforeSubmitMs: delay, maxSubmitPresses: presses } = PASTE_LIMITS;
-      if (
-        !Number.isInteger(paste.delayBeforeSubmitMs) ||
-        paste.delayBeforeSubmitMs < delay.min ||
-        paste.delayBeforeSubmitMs > delay.max
-      ) {
-        fail(
-          label,
-          `screen.paste.delayBeforeSubmitMs ${paste.delayBeforeSubmitMs} is outside ${delay.min}..${delay.max}`,
-        );
-      }
-      if (
-        !Number.isInteger(paste.maxSubmitPresses) ||
-        paste.maxSubmitPresses < presses.min ||
-        paste.maxSubmitPresses > presses.max
-      ) {
-        fail(
-          label,
-          `screen.paste.maxSubmitPresses ${paste.maxSubmitPresses} is outside ${presses.min}..${presses.max}`,
-        );
-      }
-      if (paste.submitKey.trim() === "") fail(label, "screen.paste.submitKey is blank");
+      requireValid(plugin, label);
     },
   });
 

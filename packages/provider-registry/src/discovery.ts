@@ -282,45 +282,41 @@ export async function loadProviderCandidate(
 ): Promise<LoadedCandidate> {
   const { origin } = candidate;
   let label = candidate.label;
+  const reject = (
+    providerNames: readonly string[],
+    code: string,
+    message: string,
+    action: string,
+    cause?: unknown,
+  ): LoadedCandidate => ({ ok: false, problem: problem(label, origin, providerNames, code, message, action, cause) });
   let packageJson: Json | null = null;
   let identity: { name: string; version: string | null; manifest: ProviderManifest } | null = null;
 
   if (candidate.packageDir !== null) {
     const read = readJson(path.join(candidate.packageDir, "package.json"));
     if (!read.ok) {
-      return {
-        ok: false,
-        problem: problem(
-          label,
-          origin,
-          [],
-          "provider_package_unreadable",
-          read.reason,
-          "Reinstall the plugin package, or fix the path that points to it.",
-        ),
-      };
+      return reject(
+        [],
+        "provider_package_unreadable",
+        read.reason,
+        "Reinstall the plugin package, or fix the path that points to it.",
+      );
     }
     packageJson = read.value;
     if (typeof packageJson.name === "string" && packageJson.name !== "") label = packageJson.name;
     if (packageJson.teamAgent === undefined) {
-      return {
-        ok: false,
-        problem: problem(
-          label,
-          origin,
-          [],
-          "provider_manifest_missing",
-          `package.json has no "teamAgent" manifest, so it is not a Team Agent provider plugin`,
-          MANIFEST_INVALID_ACTION,
-        ),
-      };
+      return reject(
+        [],
+        "provider_manifest_missing",
+        `package.json has no "teamAgent" manifest, so it is not a Team Agent provider plugin`,
+        MANIFEST_INVALID_ACTION,
+      );
     }
     const manifest = checkProviderManifest(packageJson, label);
-    if (!manifest.ok)
-      return {
-        ok: false,
-        problem: { package: label, origin, providerNames: manifestNames(packageJson), error: manifest.error },
-      };
+    if (!manifest.ok) {
+      const providerNames = manifestNames(packageJson);
+      return { ok: false, problem: { package: label, origin, providerNames, error: manifest.error } };
+    }
     identity = manifest.value;
   }
   const claimed = manifestNames(packageJson);
@@ -330,17 +326,12 @@ export async function loadProviderCandidate(
   else {
     const resolved = resolvePackageEntry(candidate.packageDir!, packageJson!, conditions);
     if (!resolved.ok) {
-      return {
-        ok: false,
-        problem: problem(
-          label,
-          origin,
-          claimed,
-          "provider_entry_missing",
-          resolved.reason,
-          "Build or reinstall the plugin package so its package.json entry points to an existing module.",
-        ),
-      };
+      return reject(
+        claimed,
+        "provider_entry_missing",
+        resolved.reason,
+        "Build or reinstall the plugin package so its package.json entry points to an existing module.",
+      );
     }
     entry = resolved.file;
   }
@@ -350,18 +341,13 @@ export async function loadProviderCandidate(
     const namespace = (await import(pathToFileURL(entry).href)) as { default?: unknown };
     loaded = namespace.default;
   } catch (error) {
-    return {
-      ok: false,
-      problem: problem(
-        label,
-        origin,
-        claimed,
-        "provider_import_failed",
-        `importing ${entry} failed: ${(error as Error)?.message ?? String(error)}`,
-        "Fix the error in the plugin module (run its tests), or uninstall the plugin.",
-        error,
-      ),
-    };
+    return reject(
+      claimed,
+      "provider_import_failed",
+      `importing ${entry} failed: ${(error as Error)?.message ?? String(error)}`,
+      "Fix the error in the plugin module (run its tests), or uninstall the plugin.",
+      error,
+    );
   }
   const checked = checkProviderPlugin(loaded, label);
   if (!checked.ok) {
@@ -374,17 +360,12 @@ export async function loadProviderCandidate(
   if (identity !== null) {
     const mismatch = manifestMismatch(identity.manifest, plugin);
     if (mismatch !== null) {
-      return {
-        ok: false,
-        problem: problem(
-          label,
-          origin,
-          [...claimed, plugin.name],
-          "provider_manifest_mismatch",
-          mismatch,
-          "Make package.json teamAgent.provider (and aliases, if listed) equal the plugin's name (and aliases).",
-        ),
-      };
+      return reject(
+        [...claimed, plugin.name],
+        "provider_manifest_mismatch",
+        mismatch,
+        "Make package.json teamAgent.provider (and aliases, if listed) equal the plugin's name (and aliases).",
+      );
     }
   }
   return {
