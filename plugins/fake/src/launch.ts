@@ -8,9 +8,9 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { TeamRuntimeError } from "@team-agent/core-state";
+import { resolveExistingPath, TeamRuntimeError } from "@team-agent/core-state";
 import type { LaunchPlan, McpServerLaunch, WorkerLaunchSpec } from "@team-agent/provider-registry";
-import { defaultProjectsRoot, isSessionId, resolvedWorkspace } from "./transcript/paths.js";
+import { defaultProjectsRoot, isSessionId } from "./transcript/paths.js";
 
 /** How to start the CLI: the Node arguments before the CLI's own flags. */
 export interface CliEntry {
@@ -83,7 +83,7 @@ export function projectsRootFor(worker: WorkerLaunchSpec): string {
 }
 
 function plan(worker: WorkerLaunchSpec, mcp: McpServerLaunch, session: string[], sessionId: string): LaunchPlan {
-  const workspace = resolvedWorkspace(worker.workspace);
+  const workspace = resolveExistingPath(worker.workspace);
   const argv = [
     process.execPath,
     ...resolveCliEntry().nodeArgs,

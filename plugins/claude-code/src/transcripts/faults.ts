@@ -7,6 +7,7 @@
  * `apiErrorStatus`, `apiErrorType`, `error`); its retry notices (`system`/`api_error` with `retryAttempt`,
  * `maxRetries`, `retryInMs`) only reach the screen, but earlier releases wrote them, so both are read.
  */
+import { parseJsonLines } from "@team-agent/idle-predicate";
 import type { TranscriptFault } from "@team-agent/provider-registry";
 import { contentItems, isRecord, messageOf, num, str, type TranscriptRecord, userTexts } from "./records.js";
 
@@ -92,16 +93,5 @@ function recordFaults(record: TranscriptRecord): TranscriptFault[] {
 }
 
 export function transcriptFaults(text: string): TranscriptFault[] {
-  const faults: TranscriptFault[] = [];
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    if (isRecord(record)) faults.push(...recordFaults(record));
-  }
-  return faults;
+  return parseJsonLines(text).records.flatMap(recordFaults);
 }

@@ -2,7 +2,8 @@
  * What session discovery needs from the start of a transcript: its session id, cwd, first timestamp and whether a
  * prompt was sent (the CLI writes the file only once one is). Only the first 200 records are looked at.
  */
-import { isRecord, isUserPrompt, str, userTexts } from "./records.js";
+import { parseJsonLines } from "@team-agent/idle-predicate";
+import { isUserPrompt, str, userTexts } from "./records.js";
 
 export const HEAD_RECORDS = 200;
 /** Bytes read from the start of a file; enough for the first records even with a long pasted prompt. */
@@ -22,18 +23,7 @@ export interface TranscriptHead {
 export function summarizeHead(text: string): TranscriptHead {
   const head: TranscriptHead = { sessionId: null, cwd: null, timestamp: null, hasUserPrompt: false, userText: "" };
   const texts: string[] = [];
-  let seen = 0;
-  for (const line of text.split("\n")) {
-    if (seen >= HEAD_RECORDS) break;
-    if (line.trim() === "") continue;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    if (!isRecord(record)) continue;
-    seen++;
+  for (const record of parseJsonLines(text).records.slice(0, HEAD_RECORDS)) {
     head.sessionId ??= str(record, "sessionId") ?? null;
     head.cwd ??= str(record, "cwd") ?? null;
     const stamp = str(record, "timestamp");

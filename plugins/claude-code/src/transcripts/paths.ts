@@ -1,18 +1,8 @@
-import { realpathSync } from "node:fs";
-import { resolve } from "node:path";
-
-function canonical(path: string): string {
-  const absolute = resolve(path);
-  try {
-    return realpathSync(absolute);
-  } catch {
-    return absolute;
-  }
-}
+import { resolveExistingPath } from "@team-agent/core-state";
 
 /** Two cwd strings name the same directory (after resolving `..` and symlinks when the path exists). */
 export function samePath(a: string, b: string): boolean {
-  return a === b || canonical(a) === canonical(b);
+  return a === b || resolveExistingPath(a) === resolveExistingPath(b);
 }
 
 /** A transcript's cwd matches the spawn cwd; a transcript that records no cwd is taken as matching. */

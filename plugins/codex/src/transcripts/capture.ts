@@ -12,10 +12,9 @@
  * session in the same folder) is only a fallback, one confidence level below spec §3.6's rule (`medium` when the
  * originator is `codex-tui`/`codex_exec` and a timestamp exists, else `low`). Among equals the earliest wins.
  */
-import { realpathSync } from "node:fs";
 import { homedir } from "node:os";
-import { basename, join, resolve } from "node:path";
-import { ValidationError } from "@team-agent/core-state";
+import { basename, join } from "node:path";
+import { resolveExistingPath, ValidationError } from "@team-agent/core-state";
 import type { SessionCapture, SessionCaptureContext } from "@team-agent/provider-registry";
 import { readAttribution } from "../attribution.js";
 import { isCodexSessionId, sessionIdFromRolloutName } from "../session-id.js";
@@ -39,14 +38,6 @@ export function sessionsRoot(roots: SessionCaptureContext["roots"], environment:
   if (roots.sessions) return roots.sessions;
   const home = roots.codexHome || environment.env.CODEX_HOME || join(environment.homeDir, ".codex");
   return join(home, "sessions");
-}
-
-function canonical(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return resolve(path);
-  }
 }
 
 function isoMs(value: string, what: string): number {
@@ -100,7 +91,7 @@ async function candidateOf(
   const meta = first ? sessionMeta(first) : null;
   if (meta === null) return null;
   const cwd = str(meta.cwd);
-  if (cwd === null || canonical(cwd) !== spawnCwd) return null;
+  if (cwd === null || resolveExistingPath(cwd) !== spawnCwd) return null;
   const stamp = str(meta.timestamp);
   const stampMs = stamp === null ? null : Date.parse(stamp);
   if (stampMs !== null && (Number.isNaN(stampMs) || stampMs < window.from || stampMs > window.to)) return null;
@@ -135,7 +126,7 @@ export async function captureCodexSession(
   const spawnMs = isoMs(context.spawnedAt, "spawnedAt");
   const nowMs = isoMs(context.now, "now");
   const window = { from: spawnMs - SPAWN_SLACK_BEFORE_MS, to: nowMs + NOW_SLACK_AFTER_MS };
-  const spawnCwd = canonical(context.spawnCwd);
+  const spawnCwd = resolveExistingPath(context.spawnCwd);
   const files = await newestRollouts(sessionsRoot(context.roots, environment), window.from, MAX_ROLLOUTS_SCANNED);
   let best: Candidate | null = null;
   for (const file of files) {

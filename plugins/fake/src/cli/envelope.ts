@@ -34,5 +34,5 @@ export function defaultReport(message: IncomingMessage, agentId: string): Report
 
 /** Scripted fields replace the defaults one by one. */
 export function reportArguments(message: IncomingMessage, agentId: string, fields: ReportFields): ReportArguments {
-  return { ...defaultReport(message, agentId), ...fields } as ReportArguments;
+  return { ...defaultReport(message, agentId), ...fields };
 }

@@ -5,10 +5,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { StringDecoder } from "node:string_decoder";
-import { TeamAgentError } from "@team-agent/core-state";
+import { resolveExistingPath, TeamAgentError } from "@team-agent/core-state";
 import { PACKAGE_VERSION } from "../package-info.js";
 import { DEFAULT_PASTE_COLLAPSE_LINES } from "../screens.js";
-import { defaultProjectsRoot, isSessionId, resolvedWorkspace, transcriptPath } from "../transcript/paths.js";
+import { defaultProjectsRoot, isSessionId, transcriptPath } from "../transcript/paths.js";
 import { FakeAgent } from "./agent.js";
 import { parseCliArgs, USAGE } from "./args.js";
 import { InputDecoder } from "./keys.js";
@@ -44,7 +44,7 @@ function main(): void {
 
   const sessionId = options.resume ?? options.sessionId ?? randomUUID();
   if (!isSessionId(sessionId)) fail(2, `session id ${JSON.stringify(sessionId)} is not a UUID.`);
-  const workspace = resolvedWorkspace(options.workspace);
+  const workspace = resolveExistingPath(options.workspace);
   let agent: FakeAgent;
   let mcp: TeamMcp | null = null;
   try {

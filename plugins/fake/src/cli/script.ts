@@ -5,20 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import { ValidationError, type ValidationProblem } from "@team-agent/core-state";
+import type { ReportArguments } from "./envelope.js";
 import type { IncomingMessage } from "./message.js";
 
 /** Envelope fields a rule may set; the rest come from the default success envelope. */
-export type ReportFields = Partial<{
-  task_id: string;
-  agent_id: string;
-  status: string;
-  summary: string;
-  changes: unknown[];
-  tests: unknown[];
-  risks: unknown[];
-  artifacts: unknown[];
-  next_actions: unknown[];
-}>;
+export type ReportFields = Partial<ReportArguments>;
 
 export interface ScriptAction {
   /** How long the turn stays open ("working") before the agent reports and answers. */

@@ -5,9 +5,10 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { resolveExistingPath } from "@team-agent/core-state";
 import { parseJsonLines } from "@team-agent/idle-predicate";
 import type { SessionCapture, SessionCaptureContext } from "@team-agent/provider-registry";
-import { defaultProjectsRoot, isSessionId, projectDir, resolvedWorkspace } from "./paths.js";
+import { defaultProjectsRoot, isSessionId, projectDir } from "./paths.js";
 
 /** Session discovery looks at the head of a transcript only (spec 03 §2.4). */
 const HEAD_LINES = 200;
@@ -43,11 +44,11 @@ async function readHead(path: string): Promise<TranscriptHead | null> {
 
 /** A transcript without a cwd counts as the same cwd (as for Claude Code). */
 function sameCwd(head: TranscriptHead, cwd: string): boolean {
-  return head.cwd === null || resolvedWorkspace(head.cwd) === cwd;
+  return head.cwd === null || resolveExistingPath(head.cwd) === cwd;
 }
 
 export async function captureFakeSession(context: SessionCaptureContext): Promise<SessionCapture | null> {
-  const cwd = resolvedWorkspace(context.spawnCwd);
+  const cwd = resolveExistingPath(context.spawnCwd);
   const root = context.roots["projects"] ?? defaultProjectsRoot(cwd);
   const dir = projectDir(root, cwd);
   const excluded = new Set(context.excludeSessionIds);

@@ -3,22 +3,12 @@
  * `<projects root>/<encoded cwd>/<session id>.jsonl`. The CLI writes there and the plugin's capture reads there,
  * through these functions only.
  */
-import { realpathSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { resolveExistingPath } from "@team-agent/core-state";
 
 /** `/tmp/my ws_1` → `-tmp-my-ws-1`: every code point outside `[A-Za-z0-9.-]` becomes one `-`. */
 export function encodeProjectDir(cwd: string): string {
   return cwd.replace(/[^A-Za-z0-9.-]/gu, "-");
-}
-
-/** The workspace as the fake sees it: absolute and symlink-resolved when it exists. */
-export function resolvedWorkspace(workspace: string): string {
-  const absolute = resolve(workspace);
-  try {
-    return realpathSync(absolute);
-  } catch {
-    return absolute;
-  }
 }
 
 /**
@@ -26,11 +16,11 @@ export function resolvedWorkspace(workspace: string): string {
  * writes into a real CLI's home.
  */
 export function defaultProjectsRoot(workspace: string): string {
-  return join(resolvedWorkspace(workspace), ".team", "runtime", "fake-agent", "projects");
+  return join(resolveExistingPath(workspace), ".team", "runtime", "fake-agent", "projects");
 }
 
 export function projectDir(projectsRoot: string, workspace: string): string {
-  return join(projectsRoot, encodeProjectDir(resolvedWorkspace(workspace)));
+  return join(projectsRoot, encodeProjectDir(resolveExistingPath(workspace)));
 }
 
 export function transcriptPath(projectsRoot: string, workspace: string, sessionId: string): string {
