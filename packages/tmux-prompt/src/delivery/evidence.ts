@@ -4,14 +4,14 @@
  * Counts, not presence: a capture includes history, and an earlier paste or echo of the same message may already
  * be on it, so a paste is proven by the evidence INCREASING against the baseline taken just before it.
  */
-import { strongFragments } from "../screen/fragments.js";
+import { compact, strongFragments } from "../screen/fragments.js";
 import { unboxed } from "../screen/lines.js";
-import { lastNonBlankLines, splitLines, stripAnsi } from "../screen/normalise.js";
-import { newPlaceholders, PLACEHOLDER_TAIL, placeholdersInTail } from "../screen/placeholders.js";
+import { splitLines, stripAnsi } from "../screen/normalise.js";
+import { findPastePlaceholders, newPlaceholders } from "../screen/placeholders.js";
 import { compileSignatures } from "../screen/signatures.js";
 import type { ScreenSignatures } from "../screen/types.js";
+import { tokenLine } from "./render.js";
 
-const WHITESPACE_RE = /\s+/gu;
 const PROMPT_GLYPH_RE = /^[›❯>](?:\s|$)/u;
 /** A short message with no token and no strong line is still recognisable in the input box by its whole text. */
 const WHOLE_TEXT_PROBE_MAX = 72;
@@ -37,10 +37,6 @@ export type VisibleVerification =
   | "capture_contains_message_fragment"
   | "capture_contains_new_pasted_content_prompt";
 
-export function compact(text: string): string {
-  return text.replace(WHITESPACE_RE, "");
-}
-
 function countOf(haystack: string, needle: string): number {
   if (needle.length === 0) return 0;
   let count = 0;
@@ -50,19 +46,13 @@ function countOf(haystack: string, needle: string): number {
 
 export function probesFor(text: string, token: string | undefined): Probes {
   const fragments = strongFragments(text);
-  const tokenProbe = token ? compact(`[team-agent-token:${token}]`) : undefined;
+  const tokenProbe = token ? compact(tokenLine(token)) : undefined;
   const inputProbes = [...(tokenProbe ? [tokenProbe] : []), ...fragments];
   const whole = compact(text);
   if (inputProbes.length === 0 && whole.length > 0 && Array.from(whole).length <= WHOLE_TEXT_PROBE_MAX) {
     inputProbes.push(whole);
   }
   return { ...(tokenProbe ? { token: tokenProbe } : {}), fragments, inputProbes };
-}
-
-/** The placeholders in the last lines of a capture, when the screen looks like an input box (spec 2.6). */
-export function placeholdersOn(capture: string, signatures: Signatures): string[] {
-  const tail = lastNonBlankLines(capture, PLACEHOLDER_TAIL).map((line) => line.trim());
-  return placeholdersInTail(tail, compileSignatures(signatures));
 }
 
 export function readEvidence(capture: string, probes: Probes, signatures: Signatures): Evidence {
@@ -72,7 +62,7 @@ export function readEvidence(capture: string, probes: Probes, signatures: Signat
   return {
     tokenCount: probes.token ? countOf(flat, probes.token) : 0,
     fragmentCount,
-    placeholders: placeholdersOn(capture, signatures),
+    placeholders: findPastePlaceholders(capture, signatures),
   };
 }
 
@@ -113,5 +103,5 @@ export function probesInInput(capture: string, probes: Probes, signatures: Signa
 
 /** How many times `placeholder` shows in the input box's tail. */
 export function placeholderCount(capture: string, placeholder: string, signatures: Signatures): number {
-  return placeholdersOn(capture, signatures).filter((p) => p === placeholder).length;
+  return findPastePlaceholders(capture, signatures).filter((p) => p === placeholder).length;
 }

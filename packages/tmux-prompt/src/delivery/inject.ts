@@ -149,6 +149,17 @@ async function captureEvidence(ctx: Context): Promise<{ text: string; evidence: 
 
 type Proof = { verification: string; placeholder?: string };
 
+/** Polls captures until one proves a paste the `baseline` did not show, or the timeout passes. */
+function waitForPaste(ctx: Context, baseline: Evidence, timeoutMs: number): Promise<Proof | undefined> {
+  return pollUntil(
+    async () => {
+      const now = await captureEvidence(ctx);
+      return "error" in now ? undefined : proofOfPaste(baseline, now.evidence);
+    },
+    { timeoutMs, intervalMs: ctx.timing.pollIntervalMs },
+  );
+}
+
 /** load-buffer (stdin) then paste-buffer; the buffer is deleted whatever happened. */
 async function pasteThroughBuffer(
   ctx: Context,
@@ -189,8 +200,17 @@ interface SubmitOutcome {
 async function submit(ctx: Context, placeholder: string | undefined): Promise<SubmitOutcome> {
   const { client, target, strategy, timing } = ctx;
   const key = strategy.submitKey;
+  const maxPresses = Math.max(1, strategy.maxSubmitPresses);
+  const sendFailed = (presses: number, error: string | null): SubmitOutcome => ({
+    ok: false,
+    stage: "send-keys",
+    verification: "send_keys_failed",
+    presses,
+    verified: false,
+    error: error ?? "",
+  });
   if (strategy.delayBeforeSubmitMs > 0) await sleep(strategy.delayBeforeSubmitMs);
-  const before = await ctx.client.capturePane(target, { start: -ctx.history });
+  const before = await client.capturePane(target, { start: -ctx.history });
   const beforeText = before.ok ? before.text : "";
 
   // What "submitted" looks like: the placeholder count drops, or the input box no longer holds the text.
@@ -213,30 +233,13 @@ async function submit(ctx: Context, placeholder: string | undefined): Promise<Su
   } else {
     // No input box to prove it on: one press, reported as unverified.
     const sent = await client.sendKeys(target, [key]);
-    if (!sent.ok)
-      return {
-        ok: false,
-        stage: "send-keys",
-        verification: "send_keys_failed",
-        presses: 0,
-        verified: false,
-        error: sent.error ?? "",
-      };
+    if (!sent.ok) return sendFailed(0, sent.error);
     return { ok: true, stage: "submitted", verification: `${key}_sent_input_not_located`, presses: 1, verified: false };
   }
 
-  for (let press = 1; press <= Math.max(1, strategy.maxSubmitPresses); press++) {
+  for (let press = 1; press <= maxPresses; press++) {
     const sent = await client.sendKeys(target, [key]);
-    if (!sent.ok) {
-      return {
-        ok: false,
-        stage: "send-keys",
-        verification: "send_keys_failed",
-        presses: press - 1,
-        verified: false,
-        error: sent.error ?? "",
-      };
-    }
+    if (!sent.ok) return sendFailed(press - 1, sent.error);
     const done = await pollUntil(
       async () => {
         const capture = await client.capturePane(target, { start: -ctx.history });
@@ -246,13 +249,7 @@ async function submit(ctx: Context, placeholder: string | undefined): Promise<Su
     );
     if (done) return { ok: true, stage: "submitted", verification: cleared, presses: press, verified: true };
   }
-  return {
-    ok: false,
-    stage: "submit-verification",
-    verification: stuck,
-    presses: Math.max(1, strategy.maxSubmitPresses),
-    verified: false,
-  };
+  return { ok: false, stage: "submit-verification", verification: stuck, presses: maxPresses, verified: false };
 }
 
 function tailOf(classification: ScreenClassification | undefined): string[] | undefined {
@@ -312,6 +309,7 @@ export async function injectText(
   const maxAttempts = Math.max(1, options.attempts ?? 3);
   let firstBaseline: Evidence | undefined;
   let lastVerification = "not_attempted";
+  let lastStage: InjectStage = "visible-check";
   let lastError: string | undefined;
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -319,6 +317,7 @@ export async function injectText(
     const record = (entry: Omit<InjectAttempt, "attempt" | "elapsedMs">): InjectAttempt => {
       const full = { attempt, ...entry, elapsedMs: Date.now() - started };
       attempts.push(full);
+      lastStage = entry.stage;
       lastVerification = entry.verification;
       lastError = entry.error;
       return full;
@@ -379,16 +378,7 @@ export async function injectText(
     // An earlier paste may still be on its way (a slow CLI): give it one more window, measured against the screen
     // before the first paste, before pasting again, which would put the text in the box twice.
     const before = firstBaseline;
-    let proof: Proof | undefined =
-      before === undefined
-        ? undefined
-        : await pollUntil(
-            async () => {
-              const now = await captureEvidence(ctx);
-              return "error" in now ? undefined : proofOfPaste(before, now.evidence);
-            },
-            { timeoutMs: timing.visibleTimeoutMs, intervalMs: timing.pollIntervalMs },
-          );
+    let proof = before === undefined ? undefined : await waitForPaste(ctx, before, timing.visibleTimeoutMs);
     const reused = proof !== undefined;
     const buffer = `${options.bufferName}-${attempt}`;
     let deleted: boolean | undefined;
@@ -404,15 +394,10 @@ export async function injectText(
         options.onPasted?.(attempt);
       }
 
-      proof = await pollUntil(
-        async () => {
-          const now = await captureEvidence(ctx);
-          return "error" in now ? undefined : proofOfPaste(baseline.evidence, now.evidence);
-        },
-        {
-          timeoutMs: canProve ? timing.visibleTimeoutMs : Math.min(timing.visibleTimeoutMs, 1_000),
-          intervalMs: timing.pollIntervalMs,
-        },
+      proof = await waitForPaste(
+        ctx,
+        baseline.evidence,
+        canProve ? timing.visibleTimeoutMs : Math.min(timing.visibleTimeoutMs, 1_000),
       );
       // Nothing in the text can be recognised on screen: the paste went through, which is all we can know.
       if (!proof && !canProve) proof = { verification: "no_token" };
@@ -457,10 +442,12 @@ export async function injectText(
     };
   }
 
+  // Every attempt failed before a paste could be proven: report the last attempt's stage (a tmux failure to load or
+  // paste the buffer is not an invisible paste).
   return {
     ok: false,
-    stage: "visible-check",
-    reason: "visible_check_failed",
+    stage: lastStage,
+    reason: lastStage === "visible-check" ? "visible_check_failed" : lastVerification,
     verification: lastVerification,
     visible: false,
     submitted: false,

@@ -19,7 +19,8 @@ const CJK_RE = /[\u4e00-\u9fff]/gu;
 const PROBE = 36;
 const WHOLE_LINE_MAX = 72;
 
-function compact(text: string): string {
+/** The text without any whitespace (how captures and probes are compared: the pane re-wraps and indents). */
+export function compact(text: string): string {
   return text.replace(WHITESPACE_RE, "");
 }
 

@@ -24,7 +24,7 @@ export interface TrustPath {
 }
 
 /** Trimmed line without leading box glyphs (how spec 4.3 measures a path line). */
-function cleaned(line: string): string {
+export function cleanedLine(line: string): string {
   return line.trim().replace(LEADING_GLYPHS_RE, "").trim();
 }
 
@@ -84,14 +84,14 @@ export function extractTrustPath(
 
   let path = best.token;
   let lastLine = best.line;
-  const tokenEndsLine = cleaned(window[best.line] ?? "").endsWith(best.token);
+  const tokenEndsLine = cleanedLine(window[best.line] ?? "").endsWith(best.token);
   if (tokenEndsLine) {
     while (continues(window[lastLine] ?? "", window[lastLine + 1], paneWidth)) {
       lastLine++;
       path += (window[lastLine] ?? "").trim();
     }
   }
-  const shownLine = cleaned(window[lastLine] ?? "");
+  const shownLine = cleanedLine(window[lastLine] ?? "");
   const atRightEdge =
     paneWidth !== undefined &&
     paneWidth > 0 &&

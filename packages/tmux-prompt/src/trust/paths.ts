@@ -6,6 +6,8 @@
 import { realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, posix } from "node:path";
+import { codePointLength } from "../screen/lines.js";
+import { cleanedLine } from "../screen/trust-path.js";
 
 export type RealpathFn = (path: string) => string;
 
@@ -24,22 +26,24 @@ export type PathMatch =
   | { matched: false; reason: "no_path_shown" | "workspace_dir_mismatch" };
 
 const ELLIPSIS_RE = /…|\.\.\./u;
-// Box edges a TUI draws left of its text (`│ /repo`); stripped before measuring a line.
-const LEFT_GLYPHS_RE = /^[▌▎│┃║]+/u;
 const WRAPPING_QUOTES_RE = /^(["'`])(.*)\1$/u;
 
 const defaultRealpath: RealpathFn = (path) => realpathSync.native(path);
 
 /** `~` and `~/x` expanded; every other string unchanged. */
-function expandHome(path: string, home: string): string {
-  if (path === "~") return home;
-  if (path.startsWith("~/")) return posix.join(home, path.slice(2));
-  return path;
+function expandHome(path: string, options: { home?: string }): string {
+  if (path === "~") return options.home ?? homedir();
+  return path.startsWith("~/") ? posix.join(options.home ?? homedir(), path.slice(2)) : path;
 }
 
 function stripTrailingSlashes(path: string): string {
   const trimmed = path.replace(/\/+$/u, "");
   return trimmed === "" ? "/" : trimmed;
+}
+
+/** The path as written, `~` expanded and normalised, without a trailing slash (no symlinks resolved). */
+function literalPath(path: string, options: { home?: string }): string {
+  return stripTrailingSlashes(posix.normalize(expandHome(path, options)));
 }
 
 /**
@@ -48,7 +52,7 @@ function stripTrailingSlashes(path: string): string {
  */
 export function canonicalPath(path: string, options: { realpath?: RealpathFn; home?: string } = {}): string {
   const realpath = options.realpath ?? defaultRealpath;
-  const absolute = stripTrailingSlashes(posix.normalize(expandHome(path, options.home ?? homedir())));
+  const absolute = literalPath(path, options);
   const parts = absolute.split("/").filter((part) => part !== "");
   for (let keep = parts.length; keep >= 0; keep--) {
     const prefix = `/${parts.slice(0, keep).join("/")}`;
@@ -69,7 +73,7 @@ export function canonicalPath(path: string, options: { realpath?: RealpathFn; ho
  * is kept as text, so a sibling that happens to exist under the cut name is never followed.
  */
 function canonicalPartial(path: string, options: { realpath?: RealpathFn; home?: string }): string {
-  const expanded = expandHome(path, options.home ?? homedir());
+  const expanded = expandHome(path, options);
   if (expanded.endsWith("/")) {
     const dir = canonicalPath(expanded, options);
     return dir === "/" ? "/" : `${dir}/`;
@@ -90,24 +94,13 @@ export function cleanShownPath(shown: string | undefined): string | undefined {
   return text;
 }
 
-/** A screen line as the width rule measures it: no indentation, no left box edge. */
-export function cleanedLine(line: string): string {
-  return line.trim().replace(LEFT_GLYPHS_RE, "").trim();
-}
-
-function codePoints(text: string): number {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
-}
-
 /**
  * Forms of the workspace a shown path may be compared with: resolved through symlinks, and as configured (a TUI
  * shows the directory it was started in, which may be a symlink alias).
  */
 function workspaceForms(workspace: string, options: { realpath?: RealpathFn; home?: string }): string[] {
   const canonical = canonicalPath(workspace, options);
-  const literal = stripTrailingSlashes(posix.normalize(expandHome(workspace, options.home ?? homedir())));
+  const literal = literalPath(workspace, options);
   return canonical === literal ? [canonical] : [canonical, literal];
 }
 
@@ -119,7 +112,7 @@ export function matchShownPath(
 ): PathMatch {
   const path = cleanShownPath(shown);
   if (path === undefined) return { matched: false, reason: "no_path_shown" };
-  if (!isAbsolute(expandHome(workspace, options.home ?? homedir()))) {
+  if (!isAbsolute(expandHome(workspace, options))) {
     return { matched: false, reason: "workspace_dir_mismatch" };
   }
   const forms = workspaceForms(workspace, options);
@@ -130,7 +123,7 @@ export function matchShownPath(
     const head = path.slice(0, ellipsis.index);
     const tail = path.slice(ellipsis.index + ellipsis[0].length);
     if (tail === "" || head === "") return { matched: false, reason: "workspace_dir_mismatch" };
-    const heads = new Set([canonicalPartial(head, options), expandHome(head, options.home ?? homedir())]);
+    const heads = new Set([canonicalPartial(head, options), expandHome(head, options)]);
     for (const form of forms) {
       for (const candidate of heads) {
         // The head and tail must not overlap: the ellipsis stands for at least nothing, never for less.
@@ -144,15 +137,14 @@ export function matchShownPath(
 
   const canonicalShown = canonicalPath(path, options);
   if (forms.includes(canonicalShown)) return { matched: true, rule: "exact" };
-  const literalShown = stripTrailingSlashes(posix.normalize(expandHome(path, options.home ?? homedir())));
-  if (forms.includes(literalShown)) return { matched: true, rule: "exact" };
+  if (forms.includes(literalPath(path, options))) return { matched: true, rule: "exact" };
 
   // Cut at the right edge: only when the width is known and the path really runs into the last columns.
   const width = options.paneWidth;
   if (width !== undefined && width > 0 && options.line !== undefined) {
     const line = cleanedLine(options.line);
-    if (line.endsWith(path) && codePoints(line) >= width - 1) {
-      const prefixes = new Set([canonicalPartial(path, options), expandHome(path, options.home ?? homedir())]);
+    if (line.endsWith(path) && codePointLength(line) >= width - 1) {
+      const prefixes = new Set([canonicalPartial(path, options), expandHome(path, options)]);
       for (const form of forms) {
         for (const prefix of prefixes) {
           if (form.startsWith(prefix)) return { matched: true, rule: "right_edge_cut" };

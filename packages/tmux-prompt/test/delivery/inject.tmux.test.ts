@@ -140,6 +140,27 @@ describe("injectText", () => {
     expect(await ourBuffers(tmux())).toEqual([]);
   });
 
+  it("reports the tmux stage that failed when no attempt could load its buffer", async () => {
+    const agent = await startAgent(tmux());
+    const { client, calls } = spied(tmux().client);
+    const failingLoad = new Proxy(client, {
+      get(target, property, receiver) {
+        if (property === "loadBuffer") return async () => ({ ok: false, error: "no space left", timedOut: false });
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    const result = await injectText(failingLoad, agent.pane, "Never loaded [team-agent-token:msg_00000000cafe]", {
+      bufferName: "team-agent-send-msg_00000000cafe",
+      strategy,
+      signatures,
+      attempts: 2,
+    });
+    expect(result).toMatchObject({ ok: false, stage: "load-buffer", reason: "load_buffer_failed", visible: false });
+    expect(result.attempts.map((a) => a.stage)).toEqual(["load-buffer", "load-buffer"]);
+    expect(calls).not.toContain("pasteBuffer");
+    expect(calls).not.toContain("sendKeys");
+  });
+
   it("does not paste again when an earlier paste shows up late", async () => {
     // Slower than one visibility window (500 ms), faster than two.
     const agent = await startAgent(tmux(), { pasteDisplayDelayMs: 800 });
