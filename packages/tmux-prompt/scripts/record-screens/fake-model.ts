@@ -66,17 +66,47 @@ function chunks(text: string): string[] {
   return out;
 }
 
-async function streamResponses(res: ServerResponse, mode: ModelMode, model: string): Promise<void> {
-  const text = (mode.mode !== "error" && mode.text) || DEFAULT_TEXT;
-  const id = `resp_${randomUUID().replaceAll("-", "")}`;
-  const itemId = `msg_${randomUUID().replaceAll("-", "")}`;
-  const base = { id, object: "response", created_at: Math.floor(Date.now() / 1000), model };
+/**
+ * Opens a Responses API event stream: sends `response.created` and `response.in_progress`, numbers every event,
+ * and `complete` sends `response.completed` with the output and token usage, then ends the response.
+ */
+function openResponsesStream(res: ServerResponse, model: string) {
+  const base = {
+    id: `resp_${randomUUID().replaceAll("-", "")}`,
+    object: "response",
+    created_at: Math.floor(Date.now() / 1000),
+    model,
+  };
   startSse(res);
   let seq = 0;
   const emit = (type: string, data: Record<string, unknown>) =>
     sse(res, type, { type, sequence_number: seq++, ...data });
   emit("response.created", { response: { ...base, status: "in_progress", output: [] } });
   emit("response.in_progress", { response: { ...base, status: "in_progress", output: [] } });
+  const complete = (output: unknown[], inputTokens: number, outputTokens: number) => {
+    emit("response.completed", {
+      response: {
+        ...base,
+        status: "completed",
+        output,
+        usage: {
+          input_tokens: inputTokens,
+          input_tokens_details: { cached_tokens: 0 },
+          output_tokens: outputTokens,
+          output_tokens_details: { reasoning_tokens: 0 },
+          total_tokens: inputTokens + outputTokens,
+        },
+      },
+    });
+    res.end();
+  };
+  return { emit, complete };
+}
+
+async function streamResponses(res: ServerResponse, mode: ModelMode, model: string): Promise<void> {
+  const text = (mode.mode !== "error" && mode.text) || DEFAULT_TEXT;
+  const itemId = `msg_${randomUUID().replaceAll("-", "")}`;
+  const { emit, complete } = openResponsesStream(res, model);
   const item = { id: itemId, type: "message", role: "assistant", status: "in_progress", content: [] };
   emit("response.output_item.added", { output_index: 0, item });
   emit("response.content_part.added", {
@@ -96,21 +126,7 @@ async function streamResponses(res: ServerResponse, mode: ModelMode, model: stri
   emit("response.content_part.done", { item_id: itemId, output_index: 0, content_index: 0, part });
   const doneItem = { ...item, status: "completed", content: [part] };
   emit("response.output_item.done", { output_index: 0, item: doneItem });
-  emit("response.completed", {
-    response: {
-      ...base,
-      status: "completed",
-      output: [doneItem],
-      usage: {
-        input_tokens: inputTokens(mode),
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens: parts.length,
-        output_tokens_details: { reasoning_tokens: 0 },
-        total_tokens: inputTokens(mode) + parts.length,
-      },
-    },
-  });
-  res.end();
+  complete([doneItem], inputTokens(mode), parts.length);
 }
 
 async function streamMessages(res: ServerResponse, mode: ModelMode, model: string): Promise<void> {
@@ -201,37 +217,16 @@ async function streamResponsesToolCall(
   const { name, args } = mode.name
     ? { name: mode.name, args: JSON.stringify(mode.input ?? {}) }
     : codexShellCall(body, mode.command, mode.justification);
-  const id = `resp_${randomUUID().replaceAll("-", "")}`;
   const itemId = `fc_${randomUUID().replaceAll("-", "")}`;
   const callId = `call_${randomUUID().replaceAll("-", "").slice(0, 24)}`;
-  const base = { id, object: "response", created_at: Math.floor(Date.now() / 1000), model };
-  startSse(res);
-  let seq = 0;
-  const emit = (type: string, data: Record<string, unknown>) =>
-    sse(res, type, { type, sequence_number: seq++, ...data });
-  emit("response.created", { response: { ...base, status: "in_progress", output: [] } });
-  emit("response.in_progress", { response: { ...base, status: "in_progress", output: [] } });
+  const { emit, complete } = openResponsesStream(res, model);
   const item = { id: itemId, type: "function_call", status: "in_progress", call_id: callId, name, arguments: "" };
   emit("response.output_item.added", { output_index: 0, item });
   emit("response.function_call_arguments.delta", { item_id: itemId, output_index: 0, delta: args });
   emit("response.function_call_arguments.done", { item_id: itemId, output_index: 0, arguments: args });
   const doneItem = { ...item, status: "completed", arguments: args };
   emit("response.output_item.done", { output_index: 0, item: doneItem });
-  emit("response.completed", {
-    response: {
-      ...base,
-      status: "completed",
-      output: [doneItem],
-      usage: {
-        input_tokens: 10,
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens: 5,
-        output_tokens_details: { reasoning_tokens: 0 },
-        total_tokens: 15,
-      },
-    },
-  });
-  res.end();
+  complete([doneItem], 10, 5);
 }
 
 /** Claude Code's shell tool is `Bash` with input `{command, description?}`. */
