@@ -6,6 +6,8 @@ export * from "./errors.js";
 // The .team/ layout and the event log.
 export * from "./events.js";
 export * from "./ids.js";
+// Starting our own Node programs as children (daemon, fake CLI).
+export * from "./node-entry.js";
 // The team spec and role-doc compilation; the workers' result envelope.
 export * from "./result-envelope-v1.js";
 export * from "./spec/index.js";
@@ -28,6 +30,7 @@ export * from "./store/results.js";
 export * from "./store/runtime-store.js";
 export * from "./store/scheduled.js";
 export * from "./store/settings.js";
+export * from "./store/tasks.js";
 export * from "./store/teams.js";
 export * from "./store/watchers.js";
 export * from "./time.js";

@@ -4,56 +4,17 @@
  * plugin runs from source (tests, dev), so the program in the pane is always the code under test, never a stale build.
  */
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { resolveExistingPath, TeamRuntimeError } from "@team-agent/core-state";
+import { type NodeEntry, resolveExistingPath, resolveNodeEntry, TeamRuntimeError } from "@team-agent/core-state";
 import type { LaunchPlan, McpServerLaunch, WorkerLaunchSpec } from "@team-agent/provider-registry";
 import { defaultProjectsRoot, isSessionId } from "./transcript/paths.js";
 
 /** How to start the CLI: the Node arguments before the CLI's own flags. */
-export interface CliEntry {
-  /** `[<dist/cli/main.js>]` or `["--conditions=source", "--import", <tsx loader URL>, <src/cli/main.ts>]`. */
-  nodeArgs: string[];
-  /** The file that runs. */
-  file: string;
-  mode: "built" | "source";
-}
-
-function tsxLoader(): string | null {
-  try {
-    return import.meta.resolve("tsx");
-  } catch {
-    try {
-      const require = createRequire(import.meta.url);
-      return pathToFileURL(join(require.resolve("tsx/package.json"), "..", "dist", "loader.mjs")).href;
-    } catch {
-      return null;
-    }
-  }
-}
+export type CliEntry = NodeEntry;
 
 /** Resolves the CLI next to the module at `moduleUrl` (this module by default). */
 export function resolveCliEntry(moduleUrl: string = import.meta.url): CliEntry {
-  const here = fileURLToPath(moduleUrl);
-  const dir = join(here, "..");
-  if (!here.endsWith(".ts")) {
-    const file = join(dir, "cli", "main.js");
-    return { nodeArgs: [file], file, mode: "built" };
-  }
-  const file = join(dir, "cli", "main.ts");
-  const loader = tsxLoader();
-  // `source` resolves our workspace packages to their TypeScript too (their `exports` carry that condition).
-  if (loader !== null) return { nodeArgs: ["--conditions=source", "--import", loader, file], file, mode: "source" };
-  // Source without tsx (an unusual install): the build is the only runnable form.
-  const built = join(dir, "..", "dist", "cli", "main.js");
-  if (existsSync(built)) return { nodeArgs: [built], file: built, mode: "built" };
-  throw new TeamRuntimeError(
-    "fake_agent_entry_missing",
-    `The fake agent CLI cannot run: ${file} needs tsx and ${built} does not exist.`,
-    "Run `npm run build` in plugins/fake, or install tsx.",
-  );
+  return resolveNodeEntry(moduleUrl, "cli/main");
 }
 
 /** The `--mcp-config` value: the team server under `mcpServers.team_orchestrator`, as Claude Code takes it. */

@@ -83,6 +83,7 @@ export class MessagesRepo {
   private readonly ackStmt: Database.Statement;
   private readonly pendingStmt: Database.Statement<[string, number], RawMessage>;
   private readonly staleStmt: Database.Statement<[string, string], RawMessage>;
+  private readonly inFlightStmt: Database.Statement<[string], RawMessage & { claim_reason: string | null }>;
   private readonly inboxStmt: Database.Statement<{ team_id: string; agent_id: string; limit: number }, RawMessage>;
   private readonly countsStmt: Database.Statement<[string], { status: string; n: number }>;
 
@@ -121,6 +122,11 @@ export class MessagesRepo {
     this.staleStmt = db.prepare(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE team_id = ? AND status IN (${sqlStringList(STALE_RECLAIMABLE_STATUSES)})
          AND updated_at < ? ORDER BY created_at, rowid`,
+    );
+    this.inFlightStmt = db.prepare(
+      `SELECT ${MESSAGE_COLUMNS}, (SELECT reason FROM message_attempts AS a WHERE a.message_id = messages.message_id
+         AND a.to_status = 'target_resolved' ORDER BY a.id DESC LIMIT 1) AS claim_reason
+       FROM messages WHERE team_id = ? AND status IN (${sqlStringList(STALE_RECLAIMABLE_STATUSES)}) ORDER BY created_at, rowid`,
     );
     // Two index-backed "newest N" picks (to the agent, from the agent) merged, instead of one OR that scans the team.
     this.inboxStmt = db.prepare(
@@ -243,6 +249,26 @@ export class MessagesRepo {
         this.updateStatusStmt.run({ message_id: raw.message_id, to: "accepted", now, error: null });
         this.recordAttempt(raw.message_id, raw.delivery_attempts, raw.status, "accepted", "stale_claim", now);
         return raw.message_id;
+      });
+    });
+  }
+
+  /**
+   * Like `reclaimStale`, but asks `isAbandoned` about each in-flight message, given the reason its last claim
+   * recorded (deliverers put their process identity there), so a dead deliverer's messages come back at once
+   * instead of after an age limit. Returns the moved ids.
+   */
+  reclaimAbandoned(
+    teamId: string,
+    isAbandoned: (claimReason: string | null, message: MessageRow) => boolean,
+  ): string[] {
+    return this.ctx.write("messages.reclaim_abandoned", () => {
+      const now = this.ctx.now();
+      return this.inFlightStmt.all(teamId).flatMap(({ claim_reason, ...raw }) => {
+        if (!isAbandoned(claim_reason, toMessage(raw))) return [];
+        this.updateStatusStmt.run({ message_id: raw.message_id, to: "accepted", now, error: null });
+        this.recordAttempt(raw.message_id, raw.delivery_attempts, raw.status, "accepted", "abandoned_claim", now);
+        return [raw.message_id];
       });
     });
   }

@@ -6,6 +6,7 @@ import type { Db } from "./connection.js";
 import { StoreTooNewError } from "./errors.js";
 import { MESSAGING_TABLES_V1 } from "./schema-messaging.js";
 import { RUNTIME_TABLES_V1 } from "./schema-runtime.js";
+import { TASK_TABLES_V2 } from "./schema-tasks.js";
 
 /** One numbered schema step. `up` runs inside the migration transaction; it must not commit. */
 export interface Migration {
@@ -22,6 +23,13 @@ export const MIGRATIONS: readonly Migration[] = [
     up: (db) => {
       db.exec(RUNTIME_TABLES_V1);
       db.exec(MESSAGING_TABLES_V1);
+    },
+  },
+  {
+    version: 2,
+    name: "task list",
+    up: (db) => {
+      db.exec(TASK_TABLES_V2);
     },
   },
 ];

@@ -14,6 +14,7 @@ import { PeerAllowlistRepo } from "./peers.js";
 import { ResultsRepo } from "./results.js";
 import { ScheduledMessagesRepo } from "./scheduled.js";
 import { WorkspaceSettingsRepo } from "./settings.js";
+import { TasksRepo } from "./tasks.js";
 import { TeamsRepo } from "./teams.js";
 import { ResultWatchersRepo } from "./watchers.js";
 
@@ -27,6 +28,7 @@ export class RuntimeStore {
   readonly settings: WorkspaceSettingsRepo;
   readonly teams: TeamsRepo;
   readonly agents: AgentsRepo;
+  readonly tasks: TasksRepo;
   readonly leader: LeaderBindingRepo;
   readonly lease: CoordinatorLeaseRepo;
   readonly monitor: MonitorStateRepo;
@@ -44,6 +46,7 @@ export class RuntimeStore {
     this.settings = new WorkspaceSettingsRepo(context);
     this.teams = new TeamsRepo(context, this.settings);
     this.agents = new AgentsRepo(context);
+    this.tasks = new TasksRepo(context);
     this.leader = new LeaderBindingRepo(context);
     this.lease = new CoordinatorLeaseRepo(context);
     this.monitor = new MonitorStateRepo(context);

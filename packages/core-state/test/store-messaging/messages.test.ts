@@ -245,6 +245,35 @@ describe("pending work and stale claims", () => {
     expect(messages.get(fresh.message_id)?.status).toBe("target_resolved");
     expect(messages.get(otherTeam.message_id)?.status).toBe("target_resolved");
   });
+
+  it("reclaims in-flight messages whose claimer the predicate declares gone, whatever their age", () => {
+    const dead = send("team_a", "dev");
+    messages.claimForDelivery(dead.message_id, "claimed_by:dead");
+    const deadPasted = send("team_a", "qa");
+    messages.claimForDelivery(deadPasted.message_id, "claimed_by:dead");
+    messages.transition(deadPasted.message_id, "pasted");
+    const live = send("team_a", "dev");
+    messages.claimForDelivery(live.message_id, "claimed_by:live");
+    const delivered = send("team_a", "ops");
+    messages.claimForDelivery(delivered.message_id, "claimed_by:dead");
+    messages.transition(delivered.message_id, "pasted");
+    messages.transition(delivered.message_id, "submitted");
+    const seen: (string | null)[] = [];
+
+    const reclaimed = messages.reclaimAbandoned("team_a", (reason) => {
+      seen.push(reason);
+      return reason === "claimed_by:dead";
+    });
+
+    expect(reclaimed).toEqual([dead.message_id, deadPasted.message_id]);
+    expect(seen).toEqual(["claimed_by:dead", "claimed_by:dead", "claimed_by:live"]);
+    expect(messages.attempts(dead.message_id).at(-1)).toMatchObject({
+      to_status: "accepted",
+      reason: "abandoned_claim",
+    });
+    expect(messages.get(live.message_id)?.status).toBe("target_resolved");
+    expect(messages.get(delivered.message_id)?.status).toBe("submitted");
+  });
 });
 
 describe("inbox and counts", () => {

@@ -30,6 +30,8 @@ export interface DeliverParams {
   trustMemory?: TrustAnswerMemory;
   attempts?: number;
   timing?: Partial<InjectTiming>;
+  /** Recorded with the claim (e.g. the deliverer's process identity, so a dead deliverer's claims can be reclaimed). */
+  claimReason?: string;
 }
 
 export interface DeliverResult {
@@ -58,7 +60,7 @@ export async function deliverMessage(params: DeliverParams): Promise<DeliverResu
   if (row === null || row.team_id !== teamId) {
     return { ok: false, messageId, status: row?.status ?? null, reason: "message_missing", injections: [] };
   }
-  const claimed = messages.claimForDelivery(messageId);
+  const claimed = messages.claimForDelivery(messageId, params.claimReason);
   if (claimed === null) {
     const status = messages.get(messageId)?.status ?? null;
     events.emit("send.delivery_claim_skipped", { message_id: messageId, team_id: teamId, status });
