@@ -13,6 +13,9 @@ import {
   STALE_RECLAIMABLE_STATUSES,
 } from "./message-states.js";
 
+/** Claimed and not yet submitted: a deliverer owns these. */
+const IN_FLIGHT_STATUSES: readonly MessageStatus[] = [...STALE_RECLAIMABLE_STATUSES, "visible"];
+
 export interface MessageRow {
   message_id: string;
   team_id: string;
@@ -126,7 +129,7 @@ export class MessagesRepo {
     this.inFlightStmt = db.prepare(
       `SELECT ${MESSAGE_COLUMNS}, (SELECT reason FROM message_attempts AS a WHERE a.message_id = messages.message_id
          AND a.to_status = 'target_resolved' ORDER BY a.id DESC LIMIT 1) AS claim_reason
-       FROM messages WHERE team_id = ? AND status IN (${sqlStringList(STALE_RECLAIMABLE_STATUSES)}) ORDER BY created_at, rowid`,
+       FROM messages WHERE team_id = ? AND status IN (${sqlStringList(IN_FLIGHT_STATUSES)}) ORDER BY created_at, rowid`,
     );
     // Two index-backed "newest N" picks (to the agent, from the agent) merged, instead of one OR that scans the team.
     this.inboxStmt = db.prepare(
@@ -265,12 +268,19 @@ export class MessagesRepo {
     return this.ctx.write("messages.reclaim_abandoned", () => {
       const now = this.ctx.now();
       return this.inFlightStmt.all(teamId).flatMap(({ claim_reason, ...raw }) => {
-        if (!isAbandoned(claim_reason, toMessage(raw))) return [];
+        if (!isOneOf(STALE_RECLAIMABLE_STATUSES, raw.status) || !isAbandoned(claim_reason, toMessage(raw))) return [];
         this.updateStatusStmt.run({ message_id: raw.message_id, to: "accepted", now, error: null });
         this.recordAttempt(raw.message_id, raw.delivery_attempts, raw.status, "accepted", "abandoned_claim", now);
         return [raw.message_id];
       });
     });
+  }
+
+  /** Messages a deliverer is working on (claimed, pasted or visible), each with the reason its last claim recorded. */
+  listInFlight(teamId: string): { message: MessageRow; claimReason: string | null }[] {
+    return this.ctx
+      .read(() => this.inFlightStmt.all(teamId))
+      .map(({ claim_reason, ...raw }) => ({ message: toMessage(raw), claimReason: claim_reason }));
   }
 
   /** Messages sent by or to `agentId`: the newest `limit`, returned oldest first. */

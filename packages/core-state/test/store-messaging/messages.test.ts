@@ -258,6 +258,10 @@ describe("pending work and stale claims", () => {
     messages.claimForDelivery(delivered.message_id, "claimed_by:dead");
     messages.transition(delivered.message_id, "pasted");
     messages.transition(delivered.message_id, "submitted");
+    const deadVisible = send("team_a", "ops");
+    messages.claimForDelivery(deadVisible.message_id, "claimed_by:dead");
+    messages.transition(deadVisible.message_id, "pasted");
+    messages.transition(deadVisible.message_id, "visible");
     const seen: (string | null)[] = [];
 
     const reclaimed = messages.reclaimAbandoned("team_a", (reason) => {
@@ -273,6 +277,14 @@ describe("pending work and stale claims", () => {
     });
     expect(messages.get(live.message_id)?.status).toBe("target_resolved");
     expect(messages.get(delivered.message_id)?.status).toBe("submitted");
+    // A visible paste may already have been submitted: it is listed for its recovery, never put back.
+    expect(messages.get(deadVisible.message_id)?.status).toBe("visible");
+    expect(
+      messages.listInFlight("team_a").map(({ message, claimReason }) => [message.message_id, claimReason]),
+    ).toEqual([
+      [live.message_id, "claimed_by:live"],
+      [deadVisible.message_id, "claimed_by:dead"],
+    ]);
   });
 });
 
