@@ -4,6 +4,7 @@
  * tick return `persistence_degraded` and the loop carries on. Anything else thrown is a tick error (backoff).
  */
 import { isoNow, PersistenceDegradedError, type TeamRow } from "@team-agent/core-state";
+import { resetAgent } from "../ops/agent-lifecycle.js";
 import { captureMissingSessions } from "../ops/capture.js";
 import { type CollectOutcome, collectResults } from "../ops/results.js";
 import type { TeamRuntime } from "../runtime/runtime.js";
@@ -71,7 +72,23 @@ export async function coordinatorTick(context: TickContext): Promise<TickResult>
     pump.kick();
     result.delivered = pump.takeDelivered();
     // 8, 9, 11–14. Scheduled messages, stuck workers, deadlocks, compaction, session drift, lead API errors.
-    result.detectors = await runDetectors({ runtime, team, registry, panes, now, memory: memory.detectors });
+    result.detectors = await runDetectors({
+      runtime,
+      team,
+      registry,
+      panes,
+      now,
+      memory: memory.detectors,
+      // Compaction's remedy. The daemon is already running, so the reset must not start another one.
+      resetAgent: async (agentId) => {
+        try {
+          const reset = await resetAgent(runtime, team, agentId, { discardSession: true, daemon: false });
+          return reset.ok ? { ok: true } : { ok: false, error: reset.reason };
+        } catch (error) {
+          return { ok: false, error: error instanceof Error ? error.message : String(error) };
+        }
+      },
+    });
     // 10. The all-idle reminder.
     const idle = runIdleTakeover(runtime, team, registry, panes, now);
     if (idle.alert) {

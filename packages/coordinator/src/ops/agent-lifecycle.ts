@@ -12,6 +12,7 @@ import {
   type AgentLaunchFields,
   type AgentRow,
   assertSafeId,
+  compileAgent,
   ensurePrivateDir,
   RESULT_ENVELOPE_FORMAT,
   type RoleDoc,
@@ -539,24 +540,6 @@ function roleDefaults(team: TeamRow, spec: TeamSpec): TeamDefaults {
 }
 
 /** The spec entry of a role doc, shaped as the team-doc compiler shapes its workers. */
-function specAgentFromRole(role: RoleDoc, workspace: string): TeamSpecAgent {
-  return {
-    id: role.id,
-    role: role.role,
-    provider: role.provider,
-    model: role.model,
-    auth_mode: role.auth_mode,
-    working_directory: workspace,
-    system_prompt: { inline: role.body === "" ? role.role : role.body, file: null },
-    tools: role.tools,
-    permission_mode: "restricted",
-    preferred_for: [role.id, role.role],
-    avoid_for: [],
-    output_contract: { format: RESULT_ENVELOPE_FORMAT, required_fields: ["task_id", "status", "summary", "artifacts"] },
-    ...(role.profile === undefined ? {} : { profile: role.profile, credential_ref: `profile:${role.profile}` }),
-  };
-}
-
 function readRoleCopy(path: string, agentId: string, team: TeamRow, spec: TeamSpec, runtime: TeamRuntime): RoleDoc {
   const teamDocDir = team.team_dir ?? runtime.layout.teamDocDir();
   const { doc, problems } = readRoleDoc(path, teamDocDir, roleDefaults(team, spec));
@@ -623,7 +606,7 @@ export async function addAgent(runtime: TeamRuntime, team: TeamRow, options: Add
     await journal.step(
       "spec",
       async () => {
-        const entry = specAgentFromRole(role, runtime.workspace);
+        const entry = compileAgent(role, runtime.workspace);
         const next = validateTeamSpec(
           {
             ...spec,

@@ -14,7 +14,8 @@ import type { ProviderRegistry } from "@team-agent/provider-registry";
 import { type CoordinatorStartResult, startCoordinator } from "../daemon/process.js";
 import type { TeamRuntime } from "../runtime/runtime.js";
 import { DEFAULT_IDLE_DEBOUNCE_MS, DEFAULT_LEASE_TTL_MS, type TeamRuntimeConfig } from "../runtime/team-config.js";
-import { KEEPER_WINDOW, type LaunchedWorker, launchWorker } from "./launch-worker.js";
+import { type LaunchedWorker, launchWorker } from "./launch-worker.js";
+import { launchOrder, openTeamSession } from "./team-session.js";
 
 export interface StartTeamOptions {
   spec: TeamSpec;
@@ -46,15 +47,6 @@ export interface StartTeamResult {
 export function defaultTmuxSocket(workspace: string, teamId: string): string {
   const digest = createHash("sha256").update(`${workspace}\0${teamId}`).digest("hex").slice(0, 10);
   return `team-agent-${teamId}-${digest}`;
-}
-
-/** A window that only sleeps, so the session outlives its workers (stopping every worker must not end the team). */
-export const KEEPER_COMMAND = ["sh", "-c", "trap 'exit 0' TERM HUP; while :; do sleep 3600 & wait $!; done"];
-
-function launchOrder(spec: TeamSpec): string[] {
-  const ids = spec.agents.map((agent) => agent.id);
-  const ordered = spec.runtime.startup_order.filter((id) => ids.includes(id));
-  return [...ordered, ...ids.filter((id) => !ordered.includes(id))];
 }
 
 function providerSources(spec: TeamSpec, registry: ProviderRegistry): Record<string, string> {
@@ -123,24 +115,8 @@ export async function startTeam(runtime: TeamRuntime, options: StartTeamOptions)
   const team = runtime.store.teams.get(teamId) as TeamRow;
   runtime.events.emit("launch.start", { team_id: teamId, session_name: team.session_name, tmux_socket: tmuxSocket });
 
+  await openTeamSession(runtime, team);
   const tmux = runtime.teamTmux(team);
-  const session = await tmux.newSession({
-    name: team.session_name,
-    window: KEEPER_WINDOW,
-    command: KEEPER_COMMAND,
-    cwd: runtime.workspace,
-    width: 200,
-    height: 50,
-  });
-  if (!session.ok) {
-    throw new TeamRuntimeError(
-      "tmux_session_failed",
-      `Could not start tmux session ${team.session_name} on server ${tmuxSocket}: ${session.error}.`,
-      "Check that tmux works (`tmux -V`) and run `team-agent doctor`.",
-    );
-  }
-  // Windows made later get this size while no client is attached; the workers' screens need room.
-  await tmux.run(["set-option", "-g", "default-size", "200x50"]);
 
   const launched: LaunchedWorker[] = [];
   const paused: string[] = [];

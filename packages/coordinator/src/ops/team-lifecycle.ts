@@ -31,7 +31,7 @@ import {
 import { captureAgentSession } from "./capture.js";
 import { agentSpecOf, KEEPER_WINDOW, launchWorker } from "./launch-worker.js";
 import { wakeDaemon } from "./send.js";
-import { KEEPER_COMMAND } from "./start-team.js";
+import { launchOrder, openTeamSession } from "./team-session.js";
 
 // ---------------------------------------------------------------------------------------------------------------
 // shutdown
@@ -221,38 +221,10 @@ export function isValidFirstSendAt(raw: unknown): boolean {
   return typeof raw === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(raw) && !Number.isNaN(Date.parse(raw));
 }
 
-/** `startup_order` first, then the workers it leaves out, in spec order. */
-function launchOrder(spec: TeamSpec): string[] {
-  const ids = spec.agents.map((agent) => agent.id);
-  const ordered = spec.runtime.startup_order.filter((id) => ids.includes(id));
-  return [...ordered, ...ids.filter((id) => !ordered.includes(id))];
-}
-
 interface WorkerPlan {
   entry: TeamSpecAgent;
   /** null: the worker stays paused. */
   decision: Exclude<StartDecision, { kind: "refuse" }> | null;
-}
-
-/** The team's session with its keeper window, sized for the workers' screens, as team start opens it. */
-async function openTeamSession(runtime: TeamRuntime, team: TeamRow): Promise<void> {
-  const tmux = runtime.teamTmux(team);
-  const session = await tmux.newSession({
-    name: team.session_name,
-    window: KEEPER_WINDOW,
-    command: KEEPER_COMMAND,
-    cwd: runtime.workspace,
-    width: 200,
-    height: 50,
-  });
-  if (!session.ok) {
-    throw new TeamRuntimeError(
-      "tmux_session_failed",
-      `Could not start tmux session ${team.session_name}: ${session.error}.`,
-      "Check that tmux works (`tmux -V`) and run `team-agent doctor`.",
-    );
-  }
-  await tmux.run(["set-option", "-g", "default-size", "200x50"]);
 }
 
 function refuseInvalidFirstSends(runtime: TeamRuntime, team: TeamRow, invalid: InvalidFirstSend[]): RestartRefusal {

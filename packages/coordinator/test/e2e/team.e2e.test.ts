@@ -17,7 +17,8 @@ import { startAgent } from "../../src/ops/agent-lifecycle.js";
 import { sendMessage } from "../../src/ops/send.js";
 import { teamStatus } from "../../src/ops/status.js";
 import { countContaining, openLeadPane } from "../helpers/lead-pane.js";
-import { type TeamHarness, useTeamHarness, waitFor } from "../helpers/team-harness.js";
+import { type TeamHarness, waitFor } from "../helpers/team-harness.js";
+import { useTeamHarness } from "../helpers/use-team-harness.js";
 
 const run = promisify(execFile);
 const harnesses = useTeamHarness();

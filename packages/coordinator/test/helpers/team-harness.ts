@@ -19,7 +19,6 @@ import {
 } from "@team-agent/core-state";
 import { discoverProviders, type ProviderRegistry } from "@team-agent/provider-registry";
 import { classifyScreen, type TmuxClient, windowTarget } from "@team-agent/tmux-prompt";
-import { afterEach } from "vitest";
 import { stopCoordinator } from "../../src/daemon/process.js";
 import { captureMissingSessions } from "../../src/ops/capture.js";
 import { type SendResult, sendMessage } from "../../src/ops/send.js";
@@ -332,37 +331,4 @@ export async function startTeamHarness(options: HarnessTeamOptions = {}): Promis
     await harness.kill();
     throw error;
   }
-}
-
-/** For a test file: `const harnesses = useTeamHarness();` then `await harnesses.start(...)`; killed after each test. */
-export function useTeamHarness(): {
-  start(options?: HarnessTeamOptions): Promise<TeamHarness>;
-  create(): Promise<TeamHarness>;
-} {
-  const open: TeamHarness[] = [];
-  afterEach(async () => {
-    const problems: unknown[] = [];
-    for (const harness of open.splice(0).reverse()) {
-      try {
-        await harness.kill();
-      } catch (error) {
-        problems.push(error);
-      }
-    }
-    if (problems.length > 0) throw new AggregateError(problems, "team harness cleanup failed");
-  });
-  const track = (harness: TeamHarness) => {
-    open.push(harness);
-    return harness;
-  };
-  return {
-    async start(options) {
-      const harness = track(await createTeamHarness());
-      await harness.startTeam(options);
-      return harness;
-    },
-    async create() {
-      return track(await createTeamHarness());
-    },
-  };
 }

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { isoNow } from "@team-agent/core-state";
 import { describe, expect, test } from "vitest";
 import { addAgent, forkAgent, removeAgent, resetAgent, startAgent, stopAgent } from "../../src/ops/agent-lifecycle.js";
-import { type TeamHarness, useTeamHarness } from "../helpers/team-harness.js";
+import type { TeamHarness } from "../helpers/team-harness.js";
+import { useTeamHarness } from "../helpers/use-team-harness.js";
 
 const harnesses = useTeamHarness();
 const noDaemon = { daemon: false } as const;

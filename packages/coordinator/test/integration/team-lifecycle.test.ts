@@ -8,7 +8,8 @@ import { isoNow } from "@team-agent/core-state";
 import { describe, expect, test } from "vitest";
 import { coordinatorHealth } from "../../src/daemon/process.js";
 import { restartTeam, shutdownTeam } from "../../src/ops/team-lifecycle.js";
-import { type TeamHarness, useTeamHarness, waitFor } from "../helpers/team-harness.js";
+import { type TeamHarness, waitFor } from "../helpers/team-harness.js";
+import { useTeamHarness } from "../helpers/use-team-harness.js";
 
 const harnesses = useTeamHarness();
 const noDaemon = { daemon: false } as const;

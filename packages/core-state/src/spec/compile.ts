@@ -86,7 +86,8 @@ function stateFilePath(dir: string, workspace: string): string {
   return `${rel.split(sep).join("/")}/team_state.md`;
 }
 
-function compileAgent(role: RoleDoc, workspace: string): TeamSpecAgent {
+/** One role doc → the spec entry of its worker (also used when a worker is added to a running team). */
+export function compileAgent(role: RoleDoc, workspace: string): TeamSpecAgent {
   return {
     id: role.id,
     role: role.role,

@@ -1,0 +1,36 @@
+/** The team's tmux session as start and restart open it, and the order workers are launched in. */
+import { type TeamRow, TeamRuntimeError, type TeamSpec } from "@team-agent/core-state";
+import type { TeamRuntime } from "../runtime/runtime.js";
+import { KEEPER_WINDOW } from "./launch-worker.js";
+
+/** A window that only sleeps, so the session outlives its workers (stopping every worker must not end the team). */
+export const KEEPER_COMMAND = ["sh", "-c", "trap 'exit 0' TERM HUP; while :; do sleep 3600 & wait $!; done"];
+
+/** `startup_order` first, then the workers it leaves out, in spec order. */
+export function launchOrder(spec: TeamSpec): string[] {
+  const ids = spec.agents.map((agent) => agent.id);
+  const ordered = spec.runtime.startup_order.filter((id) => ids.includes(id));
+  return [...ordered, ...ids.filter((id) => !ordered.includes(id))];
+}
+
+/** Opens the team's session on its own server with the keeper window, sized for the workers' screens. */
+export async function openTeamSession(runtime: TeamRuntime, team: TeamRow): Promise<void> {
+  const tmux = runtime.teamTmux(team);
+  const session = await tmux.newSession({
+    name: team.session_name,
+    window: KEEPER_WINDOW,
+    command: KEEPER_COMMAND,
+    cwd: runtime.workspace,
+    width: 200,
+    height: 50,
+  });
+  if (!session.ok) {
+    throw new TeamRuntimeError(
+      "tmux_session_failed",
+      `Could not start tmux session ${team.session_name} on server ${runtime.config(team).tmux_socket}: ${session.error}.`,
+      "Check that tmux works (`tmux -V`) and run `team-agent doctor`.",
+    );
+  }
+  // Windows made later get this size while no client is attached.
+  await tmux.run(["set-option", "-g", "default-size", "200x50"]);
+}
