@@ -14,7 +14,6 @@ import {
   assertSafeId,
   compileAgent,
   ensurePrivateDir,
-  RESULT_ENVELOPE_FORMAT,
   type RoleDoc,
   readRoleDoc,
   readTeamDefaults,

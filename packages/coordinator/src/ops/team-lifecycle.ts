@@ -8,7 +8,6 @@ import {
   ensurePrivateDir,
   type TeamRow,
   TeamRuntimeError,
-  type TeamSpec,
   type TeamSpecAgent,
   writeSecretFile,
 } from "@team-agent/core-state";
@@ -29,7 +28,7 @@ import {
   type StartDecision,
 } from "./agent-lifecycle.js";
 import { captureAgentSession } from "./capture.js";
-import { agentSpecOf, KEEPER_WINDOW, launchWorker } from "./launch-worker.js";
+import { agentSpecOf, launchWorker } from "./launch-worker.js";
 import { wakeDaemon } from "./send.js";
 import { launchOrder, openTeamSession } from "./team-session.js";
 
