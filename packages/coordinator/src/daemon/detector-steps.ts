@@ -162,7 +162,8 @@ export interface DetectorReport {
 const stuckAlertsSchema = z.object({
   /** Agent id → its `stuck-cancel` suppression. */
   suppressions: z
-    .record(z.string(), z.object({ snapshot: z.string(), since: z.string(), expires_at: z.string().optional() }))
+    // Loose: `stuck-cancel` stores who silenced the alert (`suppressed_by`); the daemon's rewrites keep it.
+    .record(z.string(), z.looseObject({ snapshot: z.string(), since: z.string(), expires_at: z.string().optional() }))
     .default({}),
   /** Agent id → when the lead was last told it is stuck (ISO). */
   last_push_at: z.record(z.string(), z.string()).default({}),

@@ -66,13 +66,18 @@ export function runIdleTakeover(
   const byAgent = new Map(panes.map((pane) => [pane.agentId, pane]));
   const workers = runtime.store.agents.list(team.team_id).filter((agent) => agent.status !== "paused");
   const nodes = workers.map((agent) => nodeFor(agent, registry, byAgent.get(agent.agent_id)));
-  const decision = evaluateTakeoverReminder(nodes, {
-    monitorState: runtime.store.monitor.get(team.team_id, IDLE_MONITOR_KEY),
-    now,
-    debounceSeconds: runtime.config(team).idle_debounce_ms / 1000,
-    events: runtime.events,
+  // Read, decide and write in one transaction, so an acknowledgement or an arming written meanwhile is not lost.
+  let decision: ReturnType<typeof evaluateTakeoverReminder> | undefined;
+  runtime.store.monitor.update(team.team_id, IDLE_MONITOR_KEY, (current) => {
+    decision = evaluateTakeoverReminder(nodes, {
+      monitorState: current,
+      now,
+      debounceSeconds: runtime.config(team).idle_debounce_ms / 1000,
+      events: runtime.events,
+    });
+    return decision.monitor_state;
   });
-  runtime.store.monitor.set(team.team_id, IDLE_MONITOR_KEY, decision.monitor_state);
+  if (decision === undefined) return { alert: null, reason: "not_evaluated" };
   if (!decision.should_ping || decision.message === null) return { alert: null, reason: decision.reason };
   runtime.store.messages.create(team.team_id, {
     sender: COORDINATOR_SENDER,

@@ -27,6 +27,10 @@ export interface BindLeaderInput {
   server: TmuxServer;
   provider?: string | null;
   claimedVia?: string;
+  /** The lead's identity as the caller resolved it (env overrides); default this machine and user. */
+  machineFingerprint?: string;
+  osUser?: string;
+  leaderSessionUuid?: string;
 }
 
 export function readReceiver(runtime: TeamRuntime, team: TeamRow): LeaderReceiver | null {
@@ -49,10 +53,11 @@ export function bindLeader(runtime: TeamRuntime, team: TeamRow, input: BindLeade
   runtime.store.leader.bind(team.team_id, {
     paneId: input.paneId,
     provider: input.provider ?? "unknown",
-    machineFingerprint: hostname(),
-    osUser: userInfo().username,
+    machineFingerprint: input.machineFingerprint ?? hostname(),
+    osUser: input.osUser ?? userInfo().username,
     claimedVia: input.claimedVia ?? "attach",
     receiver: { ...receiver },
+    ...(input.leaderSessionUuid ? { leaderSessionUuid: input.leaderSessionUuid } : {}),
   });
   runtime.events.emit("leader_receiver.attached", { team_id: team.team_id, pane_id: input.paneId });
   requeueUnreachedLeaderMessages(runtime, team);

@@ -167,15 +167,15 @@ function recordFirstLeaderSend(runtime: TeamRuntime, team: TeamRow, message: Mes
       message_id: message.message_id,
     });
   }
-  const monitor = runtime.store.monitor.get(team.team_id, IDLE_MONITOR_KEY);
-  const armed = armOnDelivery(monitor, {
-    node_id: agent.agent_id,
-    message_id: message.message_id,
-    task_id: message.task_id,
-    now,
-    events: runtime.events,
-  });
-  runtime.store.monitor.set(team.team_id, IDLE_MONITOR_KEY, armed);
+  runtime.store.monitor.update(team.team_id, IDLE_MONITOR_KEY, (monitor) =>
+    armOnDelivery(monitor, {
+      node_id: agent.agent_id,
+      message_id: message.message_id,
+      task_id: message.task_id,
+      now,
+      events: runtime.events,
+    }),
+  );
 }
 
 /** Presses the submit key and waits until the draft no longer holds the message (or its transcript has it). */

@@ -6,6 +6,16 @@ import { KEEPER_WINDOW } from "./launch-worker.js";
 /** A window that only sleeps, so the session outlives its workers (stopping every worker must not end the team). */
 export const KEEPER_COMMAND = ["sh", "-c", "trap 'exit 0' TERM HUP; while :; do sleep 3600 & wait $!; done"];
 
+/** Variables that identify the lead (spec 04 §1.3); a worker's pane must not inherit them. */
+export const LEAD_ONLY_VARIABLES = [
+  "TEAM_AGENT_LEADER_PANE_ID",
+  "TEAM_AGENT_LEADER_PROVIDER",
+  "TEAM_AGENT_LEADER_SESSION_UUID",
+  "TEAM_AGENT_LEADER_SESSION_UUID_OVERRIDE",
+  "TEAM_AGENT_MACHINE_FINGERPRINT",
+  "TEAM_AGENT_TEAM_ID",
+];
+
 /** `startup_order` first, then the workers it leaves out, in spec order. */
 export function launchOrder(spec: TeamSpec): string[] {
   const ids = spec.agents.map((agent) => agent.id);
@@ -33,4 +43,7 @@ export async function openTeamSession(runtime: TeamRuntime, team: TeamRow): Prom
   }
   // Windows made later get this size while no client is attached.
   await tmux.run(["set-option", "-g", "default-size", "200x50"]);
+  // The server copied the environment of whoever started it (often the lead's pane): workers must never see the
+  // lead's identity, so those variables are removed from every window made from now on.
+  for (const name of LEAD_ONLY_VARIABLES) await tmux.run(["set-environment", "-g", "-r", name]);
 }

@@ -15,7 +15,7 @@ import {
   resolveNodeEntry,
   type TeamRow,
   type TeamSpec,
-  validateTeamSpec,
+  teamSpecFromRoster,
 } from "@team-agent/core-state";
 import { discoverProviders, type ProviderRegistry } from "@team-agent/provider-registry";
 import { classifyScreen, type TmuxClient, windowTarget } from "@team-agent/tmux-prompt";
@@ -56,74 +56,24 @@ export interface FakeTeamSpecOptions {
 
 /** A valid team spec whose lead and workers all run on the fake provider. */
 export function fakeTeamSpec(workspace: string, options: FakeTeamSpecOptions = {}): TeamSpec {
-  const name = options.name ?? "alpha";
   const workers =
     typeof options.workers === "object"
       ? [...options.workers]
       : Array.from({ length: options.workers ?? 1 }, (_, index) => `w${index + 1}`);
-  const resultContract = {
-    format: "result_envelope_v1",
-    required_fields: ["task_id", "status", "summary", "artifacts"],
-  };
-  return validateTeamSpec(
-    {
-      version: 1,
-      team: { name, mode: "supervisor_worker", objective: "Integration test team.", workspace },
-      leader: {
-        id: "leader",
-        role: "leader",
-        provider: "fake",
-        model: null,
-        tools: ["fs_read", "mcp_team"],
-        context_policy: {
-          keep_user_thread: true,
-          receive_worker_outputs: "business_messages_and_short_summaries",
-          max_worker_result_tokens: 2000,
-        },
-      },
-      agents: workers.map((id) => ({
-        id,
-        role: `worker ${id}`,
-        provider: "fake",
-        model: null,
-        working_directory: workspace,
-        system_prompt: { inline: `You are ${id}, a test worker.`, file: null },
-        tools: ["fs_read", "mcp_team"],
-        permission_mode: "restricted",
-        preferred_for: [id],
-        avoid_for: [],
-        output_contract: resultContract,
-        ...(options.paused?.includes(id) ? { paused: true } : {}),
-      })),
-      routing: { default_assignee: workers[0], rules: [] },
-      communication: {
-        protocol: "mcp_inbox",
-        topology: "leader_centered",
-        worker_to_worker: true,
-        ack_timeout_sec: 60,
-        result_format: "result_envelope_v1",
-        message_store: { sqlite: ".team/runtime/team.db", mirror_files: ".team/messages" },
-      },
-      runtime: {
-        backend: "tmux",
-        session_name: `team-${name}`,
-        auto_launch: true,
-        require_user_approval_before_launch: false,
-        max_active_agents: Math.max(1, workers.length),
-        startup_order: workers,
-        display_backend: "none",
-        ...(options.tickIntervalSec !== undefined ? { tick_interval_sec: options.tickIntervalSec } : {}),
-      },
-      context: {
-        state_file: "team_state.md",
-        artifact_dir: ".team/artifacts",
-        log_dir: ".team/logs",
-        summarization: { worker_full_logs: "retain_outside_leader_context", state_update: "after_each_result" },
-      },
-      tasks: [],
-    },
-    { specDir: workspace },
-  );
+  return teamSpecFromRoster({
+    name: options.name ?? "alpha",
+    workspace,
+    objective: "Integration test team.",
+    leaderProvider: "fake",
+    workers: workers.map((id) => ({
+      id,
+      role: `worker ${id}`,
+      provider: "fake",
+      prompt: `You are ${id}, a test worker.`,
+      ...(options.paused?.includes(id) ? { paused: true } : {}),
+    })),
+    ...(options.tickIntervalSec !== undefined ? { runtime: { tick_interval_sec: options.tickIntervalSec } } : {}),
+  });
 }
 
 export interface HarnessTeamOptions extends FakeTeamSpecOptions {

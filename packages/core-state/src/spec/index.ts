@@ -13,6 +13,7 @@ export { type FrontMatter, parseFrontMatter } from "./front-matter.js";
 export { loadTeamSpec, type ParseTeamSpecOptions, parseTeamSpecText } from "./load.js";
 export { findProfile, type ProfileFile, parseEnvText, profilePaths } from "./profile-env.js";
 export { BUILTIN_MODELS, listRoleDocPaths, type RoleDoc, readRoleDoc, resolveRoleModel } from "./roles.js";
+export { type RosterWorker, type TeamRoster, teamSpecFromRoster } from "./roster.js";
 export * from "./runtime-defaults.js";
 export {
   type TeamSpec,
