@@ -478,6 +478,16 @@ async function smokeRequest(
   }
 }
 
+/**
+ * The smoke request of one profile of a team folder (quick-start's preflight runs it for every profile before any
+ * worker starts); skipped unless the profile is a compatible-API one. Never throws.
+ */
+export async function smokeProfileFor(teamDir: string, name: string): Promise<SmokeOutcome> {
+  const profile = findProfile(teamDir, name);
+  if (profile === undefined || profile.isExample) return { status: "smoke_skipped", reason: "profile_not_filled_in" };
+  return smokeRequest(profile, rolesUsing(teamDir, name), false);
+}
+
 const REQUIRED_BY_MODE: Record<AuthMode, readonly CommonKey[]> = {
   subscription: [],
   official_api: ["API_KEY"],

@@ -46,6 +46,7 @@ import type { ProviderRegistry } from "@team-agent/provider-registry";
 import { requireTmux } from "@team-agent/tmux-prompt";
 import type { CommandModule, CommandOutput, ParsedArgs } from "../cli/command.js";
 import type { CommandContext } from "../cli/context.js";
+import { smokeProfileFor } from "./profile.js";
 import { withRuntimeAt } from "./team.js";
 
 const READY_TIMEOUT_SEC = 120;
@@ -281,12 +282,35 @@ function profilesCheck(spec: TeamSpec, teamDir: string): Check {
   };
 }
 
+/** A compatible-API profile must answer one tiny request before any worker is started on it (spec 04 §5). */
+async function profileSmokeCheck(spec: TeamSpec, teamDir: string): Promise<Check> {
+  const names = [
+    ...new Set(spec.agents.filter((agent) => agent.paused !== true).flatMap((agent) => agent.profile ?? [])),
+  ];
+  const items = await Promise.all(
+    names.map(async (name): Promise<CheckItem> => {
+      const outcome = await smokeProfileFor(teamDir, name);
+      if (outcome.status !== "smoke_failed")
+        return { subject: name, ok: true, detail: outcome.reason ?? outcome.status };
+      const shown = [outcome.endpoint, outcome.http_status, outcome.body]
+        .filter((part) => part !== undefined)
+        .join(" ");
+      return { subject: name, ok: false, reason: `profile_smoke_${outcome.reason ?? "failed"}`, detail: shown };
+    }),
+  );
+  const ok = items.every((item) => item.ok);
+  return { ok, detail: ok ? "profiles answer (or need no smoke request)" : "a profile's API did not answer", items };
+}
+
 async function runChecks(spec: TeamSpec, teamDir: string, registry: ProviderRegistry): Promise<PreflightOutcome> {
+  const profiles = profilesCheck(spec, teamDir);
   const checks: Record<string, Check> = {
     compile: { ok: true, detail: join(teamDir, "team.spec.yaml") },
     tmux: await tmuxCheck(),
     providers: await providersCheck(spec, registry),
-    profiles: profilesCheck(spec, teamDir),
+    profiles,
+    // Only filled-in profiles are worth a request.
+    ...(profiles.ok ? { profile_smoke: await profileSmokeCheck(spec, teamDir) } : {}),
   };
   return outcomeOf(checks, teamDir);
 }

@@ -5,6 +5,8 @@
  * started. Workers run the fake provider.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { TeamHarness } from "../../../coordinator/test/helpers/team-harness.js";
@@ -198,6 +200,44 @@ describe("building blocks", () => {
       blockers: ["providers: cx provider_not_installed command=codex"],
       checks: { providers: { ok: false } },
     });
+  });
+
+  it("preflight sends a compatible-API profile's smoke request before any worker starts", async () => {
+    let status = 500;
+    const requests: string[] = [];
+    const server = createServer((request, response) => {
+      requests.push(`${request.method} ${request.url}`);
+      response.writeHead(status, { "content-type": "application/json" }).end('{"error":"model not loaded"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const harness = await teamFolder({ dev: roleDoc("dev", ["auth_mode: compatible_api", "profile: local"]) });
+      const profiles = join(harness.workspace, ".team", "current", "profiles");
+      mkdirSync(profiles, { recursive: true });
+      const values = [
+        "AUTH_MODE=compatible_api",
+        "PROVIDER=claude_code",
+        `BASE_URL=http://127.0.0.1:${port}`,
+        "API_KEY=sk-local-secret-value",
+        "MODEL=local-model",
+      ];
+      writeFileSync(join(profiles, "local.env"), `${values.join("\n")}\n`, { mode: 0o600 });
+
+      const failed = await cli(harness, ["preflight", ".team/current", "--json"]);
+      expect(failed.code).toBe(1);
+      expect(failed.json()).toMatchObject({ ok: false, checks: { profile_smoke: { ok: false } } });
+      expect(failed.stdout).toContain("profile_smoke_http_error");
+      expect(failed.stdout).not.toContain("sk-local-secret-value");
+      expect(requests).toEqual(["POST /v1/messages"]);
+
+      status = 200;
+      const passed = await cli(harness, ["preflight", ".team/current", "--json"]);
+      expect(passed.code, passed.stdout).toBe(0);
+      expect(passed.json()).toMatchObject({ checks: { profile_smoke: { ok: true } } });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it("launch --dry-run shows what would start and a real launch needs --yes", async () => {
