@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The full test run: one lint pass over the whole tree, then typecheck, build and test of every package through
-// turbo, then one closing `N passed, N failed` line summed from each package's vitest JSON report.
+// The full test run: one lint pass over the whole tree, then typecheck, build, test and publint of every package
+// through turbo, then the publishing checks (scripts/check-publishing.mjs), then one closing `N passed, N failed`
+// line summed from each package's vitest JSON report.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -18,7 +19,9 @@ function run(command, args) {
 
 const bin = (name) => join(repoRoot, "node_modules", ".bin", name);
 const lintStatus = run(bin("biome"), ["check", "."]);
-const turboStatus = run(bin("turbo"), ["run", "typecheck", "build", "test", "--continue", ...process.argv.slice(2)]);
+const turboTasks = ["typecheck", "build", "test", "publint"];
+const turboStatus = run(bin("turbo"), ["run", ...turboTasks, "--continue", ...process.argv.slice(2)]);
+const publishingStatus = run(process.execPath, [join(repoRoot, "scripts", "check-publishing.mjs")]);
 
 let passed = 0;
 let failed = 0;
@@ -39,5 +42,7 @@ for (const workspace of withTests) {
 failed += missing.length;
 if (missing.length > 0) console.error(`no test report from: ${missing.join(", ")}`);
 if (lintStatus !== 0) console.error("lint failed (biome check .)");
+if (publishingStatus !== 0) console.error("publishing checks failed (node scripts/check-publishing.mjs)");
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(lintStatus !== 0 || turboStatus !== 0 || failed > 0 ? 1 : 0);
+const allPassed = lintStatus === 0 && turboStatus === 0 && publishingStatus === 0 && failed === 0;
+process.exit(allPassed ? 0 : 1);

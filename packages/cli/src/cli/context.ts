@@ -1,14 +1,66 @@
 /** What a running command gets: where it runs, how to reach the runtime, and where to report progress. */
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
 import type { TeamRuntime } from "@team-agent/coordinator";
-import { resolveNodeEntry, type TeamRow } from "@team-agent/core-state";
+import { resolveNodeEntry, type TeamRow, TeamRuntimeError } from "@team-agent/core-state";
 import type { ProviderRegistry } from "@team-agent/provider-registry";
+import { z } from "zod";
 
 export interface CommandIO {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;
+}
+
+/** `$XDG_CONFIG_HOME/team-agent/config.json`, else `~/.config/team-agent/config.json`. */
+export function userConfigPath(env: NodeJS.ProcessEnv): string {
+  // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored, like an empty one.
+  const xdg = env["XDG_CONFIG_HOME"];
+  const base = xdg && isAbsolute(xdg) ? xdg : join(env["HOME"] || homedir(), ".config");
+  return join(base, "team-agent", "config.json");
+}
+
+// Unknown keys are kept: the installer or a newer CLI may add settings this version does not read.
+const userConfigSchema = z.looseObject({
+  provider_paths: z.array(z.string().refine(isAbsolute, { error: "expected an absolute path" })).default([]),
+});
+
+export type UserConfig = z.infer<typeof userConfigSchema>;
+
+function invalidUserConfig(file: string, problem: string, cause: unknown): TeamRuntimeError {
+  return new TeamRuntimeError(
+    "user_config_invalid",
+    `The Team Agent config ${file} ${problem}`,
+    `Fix ${file} (expected {"provider_paths": ["/absolute/plugin/folder", ...]}) or remove it.`,
+    { cause },
+  );
+}
+
+/** The user's Team Agent config; no file means defaults, an unreadable or invalid one throws naming the file. */
+export function readUserConfig(env: NodeJS.ProcessEnv): UserConfig {
+  const file = userConfigPath(env);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return userConfigSchema.parse({});
+    throw invalidUserConfig(file, `cannot be read: ${(error as Error).message}`, error);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw invalidUserConfig(file, `is not valid JSON: ${(error as Error).message}`, error);
+  }
+  const parsed = userConfigSchema.safeParse(data);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(top level)"}: ${issue.message}`);
+    throw invalidUserConfig(file, `is not valid: ${problems.join("; ")}`, parsed.error);
+  }
+  return parsed.data;
 }
 
 export class CommandContext {
@@ -33,14 +85,20 @@ export class CommandContext {
     if (this.io.stderr.isTTY) this.io.stderr.write(`… ${message}\n`);
   }
 
-  /** The provider plugins this installation ships (its own dependencies) plus third-party ones found from cwd. */
+  /**
+   * The provider plugins this installation ships (its own dependencies), third-party ones found from cwd, and the
+   * plugin folders listed in the user config's `provider_paths` (what `installer add-provider` writes).
+   */
   registry(): Promise<ProviderRegistry> {
-    this.registryPromise ??= import("@team-agent/provider-registry").then(({ discoverProviders }) =>
-      discoverProviders({
+    this.registryPromise ??= (async () => {
+      const { provider_paths } = readUserConfig(this.io.env);
+      const { discoverProviders } = await import("@team-agent/provider-registry");
+      return discoverProviders({
         runtimePackageJson: new URL("../../package.json", import.meta.url),
         searchFrom: this.io.cwd,
-      }),
-    );
+        paths: provider_paths,
+      });
+    })();
     return this.registryPromise;
   }
 
