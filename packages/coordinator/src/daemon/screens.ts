@@ -5,9 +5,10 @@
  */
 import { createHash } from "node:crypto";
 import type { AgentHealthStatus, AgentRow, TeamRow } from "@team-agent/core-state";
-import type { ProviderPlugin, ProviderRegistry } from "@team-agent/provider-registry";
+import type { PromptCatalogEntry, ProviderPlugin, ProviderRegistry } from "@team-agent/provider-registry";
 import { answerTrustPrompt, BLOCKING_KINDS, classifyScreen, type ScreenKind } from "@team-agent/tmux-prompt";
 import type { TeamRuntime } from "../runtime/runtime.js";
+import { COORDINATOR_SENDER } from "./idle.js";
 
 export interface PaneObservation {
   agentId: string;
@@ -95,6 +96,7 @@ export async function refreshScreens(
   const observations = await Promise.all(
     agents.map((agent) => observe(runtime, team, agent, registry.get(agent.provider))),
   );
+  const handled: Promise<void>[] = [];
   agents.forEach((agent, index) => {
     const seen = observations[index] as PaneObservation;
     const status = statusFor(seen.kind);
@@ -118,13 +120,48 @@ export async function refreshScreens(
     if (BLOCKING_KINDS.has(seen.kind as ScreenKind) && seen.kind !== "trust_prompt") {
       if (memory.reportedScreens.get(agent.agent_id) !== hash) {
         memory.reportedScreens.set(agent.agent_id, hash);
-        runtime.events.emit("runtime.blocking_screen", {
-          team_id: team.team_id,
-          agent_id: agent.agent_id,
-          kind: seen.kind,
-        });
+        handled.push(handleBlockingScreen(runtime, team, agent, registry.get(agent.provider), seen));
       }
     } else memory.reportedScreens.delete(agent.agent_id);
   });
+  await Promise.all(handled);
   return observations;
+}
+
+const PROMPT_MATCH_LINES = 30;
+
+/** The plugin's catalog entry for a blocking screen: same kind, and one of its patterns in the screen's last lines. */
+export function matchPrompt(plugin: ProviderPlugin, kind: string, text: string): PromptCatalogEntry | null {
+  const tail = text.split("\n").slice(-PROMPT_MATCH_LINES).join("\n");
+  return (
+    plugin.prompts.find((entry) => entry.kind === kind && entry.match.some((pattern) => pattern.test(tail))) ?? null
+  );
+}
+
+/**
+ * Step 5: a blocking screen the plugin says is safe to answer gets its keys (e.g. Codex's update offer → Skip);
+ * anything else is reported to the lead once per screen, never guessed.
+ */
+async function handleBlockingScreen(
+  runtime: TeamRuntime,
+  team: TeamRow,
+  agent: AgentRow,
+  plugin: ProviderPlugin,
+  seen: PaneObservation,
+): Promise<void> {
+  const entry = matchPrompt(plugin, seen.kind, seen.text);
+  const base = { team_id: team.team_id, agent_id: agent.agent_id, kind: seen.kind, prompt_id: entry?.id ?? null };
+  if (entry?.answer.type === "keys" && agent.pane_id !== null) {
+    const sent = await runtime.teamTmux(team).sendKeys(agent.pane_id, entry.answer.keys);
+    runtime.events.emit("runtime.prompt_handled", { ...base, keys: entry.answer.keys, ok: sent.ok });
+    return;
+  }
+  runtime.events.emit("runtime.prompt_reported", base);
+  const what = entry?.description ?? `a ${seen.kind.replace(/_/g, " ")} screen.`;
+  runtime.store.messages.create(team.team_id, {
+    sender: COORDINATOR_SENDER,
+    recipient: team.leader_id,
+    content: `${agent.agent_id} is waiting: ${what} Run \`team-agent approvals ${agent.agent_id}\` to see the choices.`,
+    requiresAck: false,
+  });
 }

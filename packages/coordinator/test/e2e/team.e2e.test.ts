@@ -237,6 +237,48 @@ describe("a running team", () => {
   );
 });
 
+describe("blocking screens", () => {
+  it(
+    "tells the lead once that a worker waits on an approval it must not answer itself",
+    async () => {
+      const scriptPath = join("/tmp", `ta-script-${process.pid}-${Date.now()}.json`);
+      const statsPath = join("/tmp", `ta-stats-${process.pid}-${Date.now()}.json`);
+      writeFileSync(scriptPath, JSON.stringify({ rules: [{ match: { contains: "ask first" }, ask_approval: true }] }));
+      process.env["TEAM_AGENT_FAKE_SCRIPT"] = scriptPath;
+      process.env["TEAM_AGENT_DAEMON_STATS"] = statsPath;
+      const ticks = () => {
+        try {
+          return (JSON.parse(readFileSync(statsPath, "utf8")) as { ticks: number }).ticks;
+        } catch {
+          return 0;
+        }
+      };
+      try {
+        const harness = await harnesses.start({ workers: 1, daemon: true, tickIntervalMs: 200 });
+        const lead = await openLeadPane(harness);
+        const sent = await harness.sendFromLeader("w1", "please ask first, then go on");
+        expect(sent.submitted).toBe(true);
+        await waitFor(
+          () => countContaining(lead.received(), "w1 is waiting") === 1,
+          "the lead to hear about it",
+          30_000,
+        );
+        await waitTicks(ticks, 10);
+        expect(countContaining(lead.received(), "w1 is waiting")).toBe(1);
+        expect(harness.events("runtime.prompt_reported")).toMatchObject([
+          { agent_id: "w1", prompt_id: "fake_tool_approval" },
+        ]);
+        expect(harness.agent("w1").status).toBe("blocked");
+      } finally {
+        delete process.env["TEAM_AGENT_FAKE_SCRIPT"];
+        rmSync(scriptPath, { force: true });
+        rmSync(statsPath, { force: true });
+      }
+    },
+    E2E_TIMEOUT,
+  );
+});
+
 describe("tick errors", () => {
   it(
     "backs off on a throwing tick, logs the first error and suppresses repeats, and logs the recovery",
