@@ -162,14 +162,15 @@ describe("injectText", () => {
   });
 
   it("does not paste again when an earlier paste shows up late", async () => {
-    // Slower than one visibility window (500 ms), faster than two.
-    const agent = await startAgent(tmux(), { pasteDisplayDelayMs: 800 });
+    // Slower than one visibility window (1 s), faster than two. Half a window of margin on each side: under a
+    // loaded CI (2 cores, every package testing at once) a single capture has taken more than 300 ms.
+    const agent = await startAgent(tmux(), { pasteDisplayDelayMs: 1_500 });
     const text = "A slow CLI draws this paste late. [team-agent-token:msg_00000000cafe]";
     const result = await injectText(tmux().client, agent.pane, text, {
       bufferName: "team-agent-send-late",
       strategy,
       signatures,
-      timing: { visibleTimeoutMs: 500 },
+      timing: { visibleTimeoutMs: 1_000 },
     });
     expect(result.ok, JSON.stringify(result.attempts)).toBe(true);
     expect(result.attempts[0]?.outcome).toBe("invisible");
