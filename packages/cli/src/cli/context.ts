@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import type { TeamRuntime } from "@team-agent/coordinator";
-import { resolveNodeEntry, type TeamRow, TeamRuntimeError } from "@team-agent/core-state";
+import type { TeamRow } from "@team-agent/core-state";
+import { resolveNodeEntry, TeamRuntimeError } from "@team-agent/core-state/basics";
 import type { ProviderRegistry } from "@team-agent/provider-registry";
 import { z } from "zod";
 

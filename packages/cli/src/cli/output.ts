@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { exitCodeFor, failure, type ResultEnvelope, TeamAgentError } from "@team-agent/core-state";
+import { exitCodeFor, failure, type ResultEnvelope, TeamAgentError } from "@team-agent/core-state/basics";
 import type { CommandIO } from "./context.js";
 
 export function printEnvelope(

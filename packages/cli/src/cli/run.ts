@@ -4,7 +4,7 @@
  * the command's usage line and a hint; the leader passthrough (`team-agent claude|codex …`) never reaches here.
  */
 import { parseArgs } from "node:util";
-import { failure, TeamAgentError, usageError } from "@team-agent/core-state";
+import { failure, TeamAgentError, usageError } from "@team-agent/core-state/basics";
 import { type CommandDefinition, GLOBAL_OPTIONS, type ParsedArgs } from "./command.js";
 import { COMMANDS, findCommand } from "./commands.js";
 import { CommandContext, type CommandIO } from "./context.js";

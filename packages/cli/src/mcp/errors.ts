@@ -5,7 +5,7 @@
  * buckets explicitly: argument-shaped failures are ours (`ToolArgumentError`), core-state's `ValidationError` family
  * (bad ids, invalid tasks or role files), and runtime errors whose code names something the caller got wrong.
  */
-import { TeamAgentError, ValidationError } from "@team-agent/core-state";
+import { TeamAgentError, ValidationError } from "@team-agent/core-state/basics";
 import type { z } from "zod";
 
 export type ToolFailureReason = "unknown_tool" | "invalid_tool_arguments" | "internal_runtime_error";

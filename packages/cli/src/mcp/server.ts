@@ -19,7 +19,7 @@ import {
   isJSONRPCResultResponse,
   type JSONRPCMessage,
 } from "@modelcontextprotocol/sdk/types.js";
-import { usageError } from "@team-agent/core-state";
+import { usageError } from "@team-agent/core-state/basics";
 import { invalidArgumentsFailure, thrownFailure, unknownToolFailure } from "./errors.js";
 import { type CallerIdentity, dottedToolName, identityFromEnv, SERVER_NAME, workspaceFrom } from "./identity.js";
 import { isToolName, TOOL_DECLARATIONS, TOOL_NAMES, type ToolArgs, type ToolName } from "./schemas.js";
