@@ -6,7 +6,7 @@
  */
 
 import { randomBytes } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import type { TeamRow } from "@team-agent/core-state";
@@ -105,6 +105,8 @@ export class CoordinatorDaemon {
       Math.max(250, Math.floor(config.lease_ttl_ms / 4)),
     );
     this.heartbeat.unref();
+    // The folder must exist before it can be watched: the first send must not wait for a tick.
+    mkdirSync(wakeDir(this.runtime), { recursive: true, mode: 0o700 });
     this.waker.watchOnly([wakeDir(this.runtime)], () => "send");
 
     const tracker = new TickFailureTracker({ intervalMs });
