@@ -427,8 +427,17 @@ function readExitCode(statusFile: string | null): number {
  * the code the session's shell recorded. A second Ctrl-C kills the provider's process group and the session.
  */
 async function runDetachedSession(plan: Extract<LeaderPlan, { mode: "new_tmux_session" }>, server: readonly string[]) {
+  let interrupted = false;
+  // Listening before the session exists: a Ctrl-C right after the provider starts must not kill the launcher.
+  const stop = onInterrupts(
+    () => tmuxSync(server, ["send-keys", "-t", `=${plan.session}:`, "C-c"]),
+    () => {
+      interrupted = true;
+    },
+  );
   const created = tmuxSync(server, plan.argv.slice(1));
   if (created.status !== 0) {
+    stop();
     throw new TeamRuntimeError(
       "leader_session_failed",
       `Could not start tmux session ${plan.session}: ${created.stderr.trim() || "tmux failed"}`,
@@ -436,13 +445,6 @@ async function runDetachedSession(plan: Extract<LeaderPlan, { mode: "new_tmux_se
     );
   }
   const pid = panePid(server, plan.session);
-  let interrupted = false;
-  const stop = onInterrupts(
-    () => tmuxSync(server, ["send-keys", "-t", `=${plan.session}:`, "C-c"]),
-    () => {
-      interrupted = true;
-    },
-  );
   try {
     while (tmuxSync(server, ["has-session", "-t", `=${plan.session}`]).status === 0) {
       if (interrupted) {

@@ -289,7 +289,8 @@ describe("team-agent codex", () => {
   });
 
   it("forwards the first Ctrl-C to codex and ends everything on the second", async () => {
-    const s = stage('echo $$ > "$OUT.pid"; trap \'echo INT >> "$OUT.sig"\' INT; while :; do sleep 0.05; done');
+    // The trap is set before the pid is written: the test's first Ctrl-C must not find a shell without it.
+    const s = stage('trap \'echo INT >> "$OUT.sig"\' INT; echo $$ > "$OUT.pid"; while :; do sleep 0.05; done');
     const child = spawn(process.execPath, [...BIN.nodeArgs, "codex"], {
       cwd: s.workspace,
       env: { ...process.env, NO_COLOR: "1", ...s.env },
