@@ -20,7 +20,16 @@ function run(command, args) {
 const bin = (name) => join(repoRoot, "node_modules", ".bin", name);
 const lintStatus = run(bin("biome"), ["check", "."]);
 const turboTasks = ["typecheck", "build", "test", "publint"];
-const turboStatus = run(bin("turbo"), ["run", ...turboTasks, "--continue", ...process.argv.slice(2)]);
+// Each package's vitest already uses every core; more than two packages testing at once on a 2-core CI machine only
+// adds contention (and makes timing-sensitive tmux tests slower), not speed.
+const concurrency = process.env.TEAM_AGENT_TEST_CONCURRENCY ?? "2";
+const turboStatus = run(bin("turbo"), [
+  "run",
+  ...turboTasks,
+  "--continue",
+  `--concurrency=${concurrency}`,
+  ...process.argv.slice(2),
+]);
 const publishingStatus = run(process.execPath, [join(repoRoot, "scripts", "check-publishing.mjs")]);
 
 let passed = 0;
