@@ -22,7 +22,7 @@ const lintStatus = run(bin("biome"), ["check", "."]);
 const turboTasks = ["typecheck", "build", "test", "publint"];
 // Each package's vitest already uses every core; more than two packages testing at once on a 2-core CI machine only
 // adds contention (and makes timing-sensitive tmux tests slower), not speed.
-const concurrency = process.env.TEAM_AGENT_TEST_CONCURRENCY ?? "2";
+const concurrency = 2;
 const turboStatus = run(bin("turbo"), [
   "run",
   ...turboTasks,
