@@ -4,12 +4,11 @@
  * Other keys in the file are kept as they are. add-provider adds paths; uninstall takes exactly those out again,
  * and puts the user's own file back byte for byte when nothing else changed in it.
  */
-import { copyFileSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
-import { InstallerError } from "./envelope.js";
-import { type ConfigEntry, type Journal, sha256File, writeFileAtomic } from "./manifest.js";
+import { type ConfigEntry, type Journal, readJsonFile, sha256File, writeFileAtomic } from "./manifest.js";
 
 const userConfigSchema = z.looseObject({ provider_paths: z.array(z.string()).optional() });
 
@@ -17,24 +16,11 @@ export type UserConfig = z.infer<typeof userConfigSchema>;
 
 /** The config file's content; null when it does not exist. */
 export function readUserConfig(file: string): UserConfig | null {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
-  }
-  const action = `Fix ${file} (it must be a JSON object, with "provider_paths" a list of folders) and retry.`;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new InstallerError("config_invalid", `${file} is not JSON: ${(error as Error).message}`, action);
-  }
-  const parsed = userConfigSchema.safeParse(value);
-  if (!parsed.success)
-    throw new InstallerError("config_invalid", `${file}: ${parsed.error.issues[0]?.message}`, action);
-  return parsed.data;
+  return readJsonFile(file, userConfigSchema, {
+    code: "config_invalid",
+    what: "a Team Agent user config",
+    action: `Fix ${file} (it must be a JSON object, with "provider_paths" a list of folders) and retry.`,
+  });
 }
 
 const render = (config: UserConfig): string => `${JSON.stringify(config, null, 2)}\n`;

@@ -68,6 +68,22 @@ export const manifestSchema = z.object({
 export type Manifest = z.infer<typeof manifestSchema>;
 
 export function readManifest(file: string): Manifest | null {
+  return readJsonFile(file, manifestSchema, {
+    code: "manifest_invalid",
+    what: "an install manifest",
+    action: `Restore ${file} (uninstall needs it to know what to remove), or delete it and install again.`,
+  });
+}
+
+/**
+ * A JSON file checked against `schema`; null when it does not exist. Anything else wrong (unreadable, not JSON, the
+ * wrong shape) is an InstallerError with `code` that names the file, the first problem and `action`.
+ */
+export function readJsonFile<T>(
+  file: string,
+  schema: z.ZodType<T>,
+  problem: { code: string; what: string; action: string },
+): T | null {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -75,24 +91,17 @@ export function readManifest(file: string): Manifest | null {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw error;
   }
-  const action = `Restore ${file} (uninstall needs it to know what to remove), or delete it and install again.`;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new InstallerError("manifest_invalid", `${file} is not JSON: ${(error as Error).message}`, action);
+    throw new InstallerError(problem.code, `${file} is not JSON: ${(error as Error).message}`, problem.action);
   }
-  const parsed = manifestSchema.safeParse(value);
-  if (!parsed.success) {
-    const problem = parsed.error.issues[0];
-    const where = problem?.path.join(".") || "(root)";
-    throw new InstallerError(
-      "manifest_invalid",
-      `${file} is not an install manifest: ${where}: ${problem?.message}`,
-      action,
-    );
-  }
-  return parsed.data;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.join(".") || "(root)";
+  throw new InstallerError(problem.code, `${file} is not ${problem.what}: ${where}: ${issue?.message}`, problem.action);
 }
 
 /** Writes through a temporary file and a rename, so a crash never leaves half a file. */

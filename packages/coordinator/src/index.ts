@@ -19,6 +19,8 @@ export * from "./ops/status.js";
 export * from "./ops/team-lifecycle.js";
 export * from "./ops/wait-ready.js";
 export * from "./results/normalise-report.js";
+export * from "./runtime/process-identity.js";
 export * from "./runtime/runtime.js";
 export * from "./runtime/team-config.js";
 export * from "./runtime/worker-prompt.js";
+export * from "./runtime/workspace-processes.js";

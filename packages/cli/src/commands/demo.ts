@@ -22,7 +22,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { TeamRuntime } from "@team-agent/coordinator";
+import { reapProcesses, type TeamRuntime } from "@team-agent/coordinator";
 import {
   failure,
   type MessageRow,
@@ -78,56 +78,8 @@ function interrupted(): TeamRuntimeError {
   );
 }
 
-/** Running (not a zombie waiting to be reaped), as far as this user can tell. */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return !stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
-  } catch {
-    return process.platform !== "linux";
-  }
-}
-
-/**
- * Processes working for `dir`: it is in their argv or their TEAM_AGENT_WORKSPACE (tmux server, pane programs, MCP
- * servers, the daemon). Empty without /proc (then cleanup relies on the daemon stop and the tmux server kill).
- */
-export function processesUsing(dir: string): number[] {
-  if (!existsSync("/proc/self/environ")) return [];
-  const pids: number[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid || !isProcessAlive(Number(name))) continue;
-    try {
-      const argv = readFileSync(`/proc/${name}/cmdline`, "utf8");
-      const environ = readFileSync(`/proc/${name}/environ`, "utf8");
-      if (argv.includes(dir) || environ.includes(`TEAM_AGENT_WORKSPACE=${dir}`)) pids.push(Number(name));
-    } catch {
-      // gone meanwhile, or not ours to read
-    }
-  }
-  return pids;
-}
-
-/** Waits for the processes using `dir` to end (a pane's MCP server outlives its CLI briefly); kills stragglers. */
-export async function reapProcesses(dir: string, graceMs = 10_000): Promise<void> {
-  try {
-    await waitUntil(() => processesUsing(dir).length === 0, "the run's processes to exit", graceMs);
-  } catch {
-    for (const pid of processesUsing(dir)) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
-    await waitUntil(() => processesUsing(dir).length === 0, "killed processes to go", 5_000);
-  }
-}
+// Process checks for teardown live in the coordinator; re-exported for the demo test and doctor.
+export { isProcessAlive, processesUsing, reapProcesses } from "@team-agent/coordinator";
 
 /** A temp dir with symlinks resolved (paths derived from it must match what the processes see). */
 export function makeTempDir(prefix: string): string {

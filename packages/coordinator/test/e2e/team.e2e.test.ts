@@ -29,6 +29,15 @@ afterEach(() => {
   delete process.env["TEAM_AGENT_TEST_TICK_FAULT"];
 });
 
+/** How many ticks the daemon has finished, from the stats file it writes (0 before its first tick). */
+function daemonTicks(statsPath: string): number {
+  try {
+    return (JSON.parse(readFileSync(statsPath, "utf8")) as { ticks: number }).ticks;
+  } catch {
+    return 0;
+  }
+}
+
 async function waitTicks(ticks: () => number, more: number): Promise<void> {
   const target = ticks() + more;
   await waitFor(() => ticks() >= target, `${more} more daemon ticks`, 30_000);
@@ -94,13 +103,7 @@ describe("a running team", () => {
     async () => {
       const statsPath = join("/tmp", `ta-stats-${process.pid}-${Date.now()}.json`);
       process.env["TEAM_AGENT_DAEMON_STATS"] = statsPath;
-      const ticks = () => {
-        try {
-          return (JSON.parse(readFileSync(statsPath, "utf8")) as { ticks: number }).ticks;
-        } catch {
-          return 0;
-        }
-      };
+      const ticks = () => daemonTicks(statsPath);
       try {
         const harness = await harnesses.start({ workers: 4, daemon: true, tickIntervalMs: 200, idleDebounceMs: 1_500 });
         const lead = await openLeadPane(harness);
@@ -246,13 +249,7 @@ describe("blocking screens", () => {
       writeFileSync(scriptPath, JSON.stringify({ rules: [{ match: { contains: "ask first" }, ask_approval: true }] }));
       process.env["TEAM_AGENT_FAKE_SCRIPT"] = scriptPath;
       process.env["TEAM_AGENT_DAEMON_STATS"] = statsPath;
-      const ticks = () => {
-        try {
-          return (JSON.parse(readFileSync(statsPath, "utf8")) as { ticks: number }).ticks;
-        } catch {
-          return 0;
-        }
-      };
+      const ticks = () => daemonTicks(statsPath);
       try {
         const harness = await harnesses.start({ workers: 1, daemon: true, tickIntervalMs: 200 });
         const lead = await openLeadPane(harness);

@@ -5,7 +5,7 @@
  * failure; `useTeamHarness()` calls it after each test.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +24,7 @@ import { captureMissingSessions } from "../../src/ops/capture.js";
 import { type SendResult, sendMessage } from "../../src/ops/send.js";
 import { type StartTeamOptions, type StartTeamResult, startTeam } from "../../src/ops/start-team.js";
 import { TeamRuntime } from "../../src/runtime/runtime.js";
+import { reapProcesses } from "../../src/runtime/workspace-processes.js";
 
 export const FAKE_PLUGIN_DIR = fileURLToPath(new URL("../../../../plugins/fake", import.meta.url));
 const MCP_SERVER_URL = new URL("../fixtures/team-mcp-server.ts", import.meta.url).href;
@@ -115,39 +116,6 @@ export interface TeamHarness {
  * `.team/` in a removed workspace, so cleanup waits for all of them. Temp workspace names have a fixed length, so
  * one never matches another by prefix. Empty where there is no /proc.
  */
-function processesUsing(workspace: string): number[] {
-  if (!existsSync("/proc/self/environ")) return [];
-  const pids: number[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) continue;
-      const argv = readFileSync(`/proc/${name}/cmdline`, "utf8");
-      const environ = readFileSync(`/proc/${name}/environ`, "utf8");
-      if (argv.includes(workspace) || environ.includes(`TEAM_AGENT_WORKSPACE=${workspace}`)) pids.push(Number(name));
-    } catch {
-      // exited meanwhile, or not ours to read
-    }
-  }
-  return pids;
-}
-
-/** Waits for the workspace's processes to end; the ones still running after the grace period are killed by pid. */
-async function reapWorkspaceProcesses(workspace: string, graceMs: number): Promise<void> {
-  try {
-    await waitFor(() => processesUsing(workspace).length === 0, "the team's processes to exit", graceMs);
-  } catch {
-    for (const pid of processesUsing(workspace)) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
-    await waitFor(() => processesUsing(workspace).length === 0, "killed team processes to go", 5_000);
-  }
-}
 
 export async function createTeamHarness(): Promise<TeamHarness> {
   const workspace = realpathSync(mkdtempSync(join(tmpdir(), "ta-coord-")));
@@ -260,7 +228,7 @@ function buildHarness(
       for (const team of runtime.store.teams.list()) await attempt(() => stopCoordinator(runtime, team));
       // Pane programs get SIGHUP with the server; none may still run (and write) when the workspace is removed.
       await attempt(() => tmux.killServer());
-      await attempt(() => reapWorkspaceProcesses(workspace, 10_000));
+      await attempt(() => reapProcesses(workspace, 10_000));
       const socketDir = join(process.env["TMUX_TMPDIR"] ?? "/tmp", `tmux-${process.getuid?.() ?? 0}`);
       rmSync(join(socketDir, socketName), { force: true });
       await attempt(() => runtime.close());
