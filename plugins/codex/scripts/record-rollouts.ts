@@ -14,6 +14,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { isoNow } from "@team-agent/core-state";
+import { always } from "@team-agent/scripted-model";
 import { injectText } from "@team-agent/tmux-prompt";
 import { buildLaunch } from "../src/launch/build.js";
 import { CODEX_PASTE_STRATEGY, CODEX_SIGNATURES } from "../src/screen/signatures.js";
@@ -106,13 +107,13 @@ async function main(): Promise<void> {
   const h = await startHarness();
   try {
     // 1. One message, answered.
-    h.setMode({ mode: "text", text: "Hello from the local test model." });
+    h.setScript([always([{ text: "Hello from the local test model." }])]);
     let w = await startWorker(h, "w-complete");
     await send(h, w.pane, "Say hello in one sentence.");
     save("turn-complete", await rolloutOf(h, "w-complete", w.spawnedAt, (t) => count(t, "task_complete") === 1));
 
     // 2. A long turn interrupted with Esc.
-    h.setMode({ mode: "hold", seconds: 60 });
+    h.setScript([always([{ text: "This answer is never finished.", holdMs: 60_000 }])]);
     w = await startWorker(h, "w-interrupt");
     await send(h, w.pane, "Work on something that takes a while.");
     await h.waitForScreen(w.pane, /esc to interrupt/);
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
 
     // 3. API errors: 400 (no retries), 429 (quick retries), 500 (retries for ~25 s).
     for (const status of [400, 429, 500]) {
-      h.setMode({ mode: "error", status, message: `Injected HTTP ${status} for testing` });
+      h.setScript([always([{ error: status, message: `Injected HTTP ${status} for testing` }])]);
       w = await startWorker(h, `w-error-${status}`);
       await send(h, w.pane, `Trigger an HTTP ${status}.`);
       const done = (t: string) => count(t, "task_complete") === 1;
@@ -129,11 +130,12 @@ async function main(): Promise<void> {
     }
 
     // 4. A command that needs approval: the rollout while the approval waits, then denied.
-    h.setMode({
-      mode: "tool",
-      command: "touch approved.txt",
-      justification: "Create approved.txt outside the sandbox?",
-    });
+    h.setScript([
+      always([
+        { shell: "touch approved.txt", justification: "Create approved.txt outside the sandbox?" },
+        { text: "Created approved.txt." },
+      ]),
+    ]);
     w = await startWorker(h, "w-approval");
     await send(h, w.pane, "Create the file approved.txt.");
     await h.waitForScreen(w.pane, /Would you like to run the following command\?/);
@@ -141,7 +143,7 @@ async function main(): Promise<void> {
     await h.client.sendKeys(w.pane, ["Escape"]);
 
     // 5. A turn, then /compact.
-    h.setMode({ mode: "text", text: "A summary of the conversation so far." });
+    h.setScript([always([{ text: "A summary of the conversation so far." }])]);
     w = await startWorker(h, "w-compact");
     await send(h, w.pane, "Say hello in one sentence.");
     await rolloutOf(h, "w-compact", w.spawnedAt, (t) => count(t, "task_complete") === 1);

@@ -4,15 +4,15 @@
  *   npx tsx scripts/record-screens/record.ts --cli codex|claude-code [--out DIR] [--bin DIR]
  *
  * The CLIs must be installed OUTSIDE the repo (default bin dir: /tmp/clis/node_modules/.bin). Every run uses
- * throwaway HOME / CODEX_HOME dirs under the OS temp dir, a private tmux server and the local fake model
- * (fake-model.ts), and cleans all of them up. No network access is needed.
+ * throwaway HOME / CODEX_HOME dirs under the OS temp dir, a private tmux server and a scripted local model
+ * endpoint (@team-agent/scripted-model), and cleans all of them up. No network access is needed.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { type FakeModel, type ModelMode, startFakeModel } from "./fake-model.js";
+import { always, type ScriptedModel, startScriptedModel } from "@team-agent/scripted-model";
 
 const { values } = parseArgs({
   options: {
@@ -145,7 +145,7 @@ async function submit(text: string): Promise<void> {
   keys("Enter");
 }
 
-async function recordCodex(model: FakeModel): Promise<void> {
+async function recordCodex(model: ScriptedModel): Promise<void> {
   version = sh(join(binDir, "codex"), ["--version"])
     .trim()
     .replace(/^codex-cli /, "");
@@ -156,7 +156,7 @@ async function recordCodex(model: FakeModel): Promise<void> {
   mkdirSync(join(home, "codex"), { recursive: true });
   writeFileSync(
     join(home, "codex/config.toml"),
-    `model = "test-model"\nmodel_provider = "local"\n\n[model_providers.local]\nname = "Local test model"\nbase_url = "http://127.0.0.1:${model.port}/v1"\nwire_api = "responses"\n`,
+    `model = "test-model"\nmodel_provider = "local"\n\n[model_providers.local]\nname = "Local test model"\nbase_url = "${model.url}/v1"\nwire_api = "responses"\n`,
   );
   const homes = [signInHome, home];
   try {
@@ -225,7 +225,7 @@ async function recordCodex(model: FakeModel): Promise<void> {
       "Paste placeholder.",
       { ansi: true },
     );
-    model.setMode({ mode: "hold", seconds: 15, text: "Done reading the pasted text." });
+    model.setScript([always([{ text: "Done reading the pasted text.", holdMs: 15_000 }])]);
     await sleep(1000);
     keys("Enter");
     await waitFor(/Working \(/);
@@ -240,11 +240,12 @@ async function recordCodex(model: FakeModel): Promise<void> {
     await recordErrors(model, "Ask Codex to do anything", /esc to interrupt/);
 
     // 5. A command that must run outside the sandbox asks for approval; Esc denies it.
-    model.setMode({
-      mode: "tool",
-      command: "touch approved.txt",
-      justification: "Create approved.txt outside the sandbox?",
-    });
+    model.setScript([
+      always([
+        { shell: "touch approved.txt", justification: "Create approved.txt outside the sandbox?" },
+        { text: "Created approved.txt." },
+      ]),
+    ]);
     await submit("create the file approved.txt");
     await waitFor(/Would you like to run the following command\?/);
     await sleep(500);
@@ -259,7 +260,7 @@ async function recordCodex(model: FakeModel): Promise<void> {
     await waitFor(/You canceled the request/);
     await waitFor(/Ask Codex to do anything/);
     save("approval-denied-esc", "input_ready", "Esc on the command approval", "Canceled; composer ready.");
-    model.setMode({ mode: "text" });
+    model.setScript([]);
 
     // 6. Exit.
     keys("C-c");
@@ -291,13 +292,13 @@ function killDaemonHelpers(home: string): void {
   }
 }
 
-async function recordErrors(model: FakeModel, idleMarker: string, busy: RegExp): Promise<void> {
-  model.setMode({ mode: "error", status: 400, message: "Injected bad request for testing" });
+async function recordErrors(model: ScriptedModel, idleMarker: string, busy: RegExp): Promise<void> {
+  model.setScript([always([{ error: 400, message: "Injected bad request for testing" }])]);
   await submit("trigger a 400");
   await waitFor(/Injected bad request for testing/);
   await waitFor(busy, 10_000, true);
   save("api-error-400-after", "input_ready", "endpoint answers HTTP 400", "Error notice above a ready prompt.");
-  model.setMode({ mode: "error", status: 500 });
+  model.setScript([always([{ error: 500 }])]);
   await submit("trigger a 500");
   await waitFor(/Reconnecting|retrying in/);
   save("api-error-retrying", "busy", "endpoint answers HTTP 500; automatic retries running", "Retry status line.", {
@@ -308,10 +309,10 @@ async function recordErrors(model: FakeModel, idleMarker: string, busy: RegExp):
   save("api-error-500-after", "input_ready", "all retries of HTTP 500 failed", "Error notice above a ready prompt.", {
     ansi: true,
   });
-  model.setMode({ mode: "text" } satisfies ModelMode);
+  model.setScript([]);
 }
 
-async function recordClaude(model: FakeModel): Promise<void> {
+async function recordClaude(model: ScriptedModel): Promise<void> {
   version = sh(join(binDir, "claude"), ["--version"]).trim().split(" ")[0] ?? "";
   const ws = join(root, "ws-claude");
   mkdirSync(ws, { recursive: true });
@@ -331,7 +332,7 @@ async function recordClaude(model: FakeModel): Promise<void> {
 
   const env = {
     HOME: home,
-    ANTHROPIC_BASE_URL: `http://127.0.0.1:${model.port}`,
+    ANTHROPIC_BASE_URL: model.url,
     ANTHROPIC_API_KEY: "sk-ant-api03-dummy-key-for-local-testing-0123456789",
   };
   mkdirSync(longWorkspace, { recursive: true });
@@ -384,7 +385,7 @@ async function recordClaude(model: FakeModel): Promise<void> {
   save("pasted-unsubmitted", "pasted_unsubmitted", "bracketed paste of 30 lines, not submitted", "Paste placeholder.", {
     ansi: true,
   });
-  model.setMode({ mode: "hold", seconds: 15, text: "Done reading the pasted text." });
+  model.setScript([always([{ text: "Done reading the pasted text.", holdMs: 15_000 }])]);
   keys("Enter");
   await waitFor(/esc to interrupt/);
   await sleep(1500);
@@ -400,7 +401,7 @@ async function recordClaude(model: FakeModel): Promise<void> {
   // The default auto mode runs `touch` unasked; manual mode (one shift+tab) shows the permission dialog.
   keys("BTab");
   await waitFor(/manual mode on/);
-  model.setMode({ mode: "tool", command: "touch approved.txt" });
+  model.setScript([always([{ shell: "touch approved.txt" }, { text: "Created approved.txt." }])]);
   await submit("create the file approved.txt");
   await waitFor(/Do you want to proceed\?/);
   await sleep(1000); // like the trust dialog, it takes keys a moment after it is drawn
@@ -414,7 +415,7 @@ async function recordClaude(model: FakeModel): Promise<void> {
   keys("Escape");
   await waitFor(/What should Claude do instead\?/);
   save("approval-denied-esc", "input_ready", "Esc on the permission dialog", "Interrupted; empty composer.");
-  model.setMode({ mode: "text" });
+  model.setScript([]);
   for (let i = 0; i < 3; i++) keys("BTab"); // manual → accept edits → plan → auto
   await waitFor(/auto mode on/);
 
@@ -430,7 +431,7 @@ async function recordClaude(model: FakeModel): Promise<void> {
 }
 
 mkdirSync(outDir, { recursive: true });
-const model = await startFakeModel(0, () => {});
+const model = await startScriptedModel();
 try {
   if (cliName === "codex") await recordCodex(model);
   else await recordClaude(model);

@@ -4,7 +4,7 @@
  *   npx tsx scripts/record-transcripts/record.ts [--bin DIR] [--out DIR]
  *
  * Runs the installed CLI (default /tmp/clis/node_modules/.bin, outside the repo) in private tmux servers with
- * throwaway HOME / CLAUDE_CONFIG_DIR dirs, against tmux-prompt's local fake model endpoint, using the argv and
+ * throwaway HOME / CLAUDE_CONFIG_DIR dirs, against a scripted local model endpoint, using the argv and
  * files this plugin's `buildLaunch` produces. Copies the transcripts into test/fixtures/transcripts/ as
  * `claude-code-<version>-<what>.jsonl` and prints what it verified (project dir names, MCP env, tools offered).
  * Every tmux server and the endpoint are stopped at the end, and the temp dirs removed.
@@ -24,12 +24,8 @@ import {
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import type { McpServerLaunch, WorkerLaunchSpec } from "@team-agent/provider-registry";
+import { always, type ModelRequest, type ScriptedModel, startScriptedModel } from "@team-agent/scripted-model";
 import { classifyScreen } from "@team-agent/tmux-prompt";
-import {
-  type FakeModel,
-  type ModelMode,
-  startFakeModel,
-} from "../../../../packages/tmux-prompt/scripts/record-screens/fake-model.js";
 import { buildLaunch, type LaunchDeps } from "../../src/launch/build.js";
 import { claudeCodeSignatures } from "../../src/screen/signatures.js";
 import { newSessionId } from "../../src/session-id.js";
@@ -197,13 +193,13 @@ function worker(overrides: Partial<WorkerLaunchSpec>): WorkerLaunchSpec {
   };
 }
 
-function baseEnv(model: FakeModel, home: string): Record<string, string> {
+function baseEnv(model: ScriptedModel, home: string): Record<string, string> {
   return {
     PATH: `${binDir}:${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
     HOME: home,
     TERM: "xterm-256color",
     LANG: "C.UTF-8",
-    ANTHROPIC_BASE_URL: `http://127.0.0.1:${model.port}`,
+    ANTHROPIC_BASE_URL: model.url,
     // An auth token (not an API key) so no "use this API key?" dialog; checked below.
     ANTHROPIC_AUTH_TOKEN: "dummy-token-for-local-testing",
     CLAUDE_CODE_MAX_RETRIES: "2",
@@ -212,22 +208,18 @@ function baseEnv(model: FakeModel, home: string): Record<string, string> {
   };
 }
 
-function toolsOffered(dumpDir: string): string[][] {
-  if (!existsSync(dumpDir)) return [];
-  return readdirSync(dumpDir)
-    .filter((f) => f.includes("_v1_messages"))
-    .map((f) => JSON.parse(readFileSync(join(dumpDir, f), "utf8")) as { tools?: { name: string }[] })
-    .map((body) => (body.tools ?? []).map((t) => t.name));
+/** The model requests (with their bodies) logged from index `from` on: one recording session's requests. */
+function requestsSince(model: ScriptedModel, from: number): ModelRequest[] {
+  return model.requests.slice(from).flatMap((entry) => (entry.request ? [entry.request] : []));
 }
 
 /** Whether any request body sent to the model mentions `text` (MCP tools are listed as deferred tools by name). */
-function requestsMention(dumpDir: string, text: string): boolean {
-  if (!existsSync(dumpDir)) return false;
-  return readdirSync(dumpDir).some((f) => readFileSync(join(dumpDir, f), "utf8").includes(text));
+function requestsMention(requests: ModelRequest[], text: string): boolean {
+  return requests.some((request) => JSON.stringify(request.body).includes(text));
 }
 
 /** Session A: subscription-style native launch (MCP flags, manual permission mode), a symlinked cwd. */
-async function nativeSession(model: FakeModel): Promise<void> {
+async function nativeSession(model: ScriptedModel): Promise<void> {
   const realWs = join(root, "ws_native.team");
   mkdirSync(realWs, { recursive: true });
   const linkWs = join(root, "link-to-ws");
@@ -255,7 +247,7 @@ async function nativeSession(model: FakeModel): Promise<void> {
 
   const projects = join(home, ".claude", "projects");
   const id = plan.predeterminedSessionId as string;
-  model.setMode({ mode: "text", text: "Hello from the local test model. Short answer." } satisfies ModelMode);
+  model.setScript([always([{ text: "Hello from the local test model. Short answer." }])]);
   await send(pane, "hello, please answer briefly");
   const dirName = await waitDir(pane, projects);
   const transcript = join(projects, dirName, `${id}.jsonl`);
@@ -265,7 +257,7 @@ async function nativeSession(model: FakeModel): Promise<void> {
   snapshot(transcript, "turn-complete");
 
   // Interrupted before the model sent any text: 2.1.332 writes no interrupt record at all.
-  model.setMode({ mode: "hold", seconds: 60, text: "This answer is never finished." });
+  model.setScript([always([{ text: "This answer is never finished.", holdMs: 60_000 }])]);
   await send(pane, "start a long answer");
   await waitFor("busy", () => kindOf(pane) === "busy", pane);
   await sleep(1500);
@@ -277,7 +269,7 @@ async function nativeSession(model: FakeModel): Promise<void> {
 
   // Interrupted while text streams in.
   const words = Array.from({ length: 3000 }, (_, i) => `word${i}`).join(" ");
-  model.setMode({ mode: "text", text: words });
+  model.setScript([always([{ text: words }])]);
   await send(pane, "write a very long answer");
   await waitFor("busy", () => kindOf(pane) === "busy", pane);
   await sleep(3000); // the 3000 words stream for about 30 s
@@ -287,20 +279,20 @@ async function nativeSession(model: FakeModel): Promise<void> {
   pane.keys("C-u");
   snapshot(transcript, "interrupted");
 
-  model.setMode({ mode: "error", status: 400, message: "Injected bad request for testing" });
+  model.setScript([always([{ error: 400, message: "Injected bad request for testing" }])]);
   await send(pane, "trigger a 400");
   await waitRecord(pane, transcript, (r) => r.isApiErrorMessage === true);
   await waitReady(pane);
   pane.keys("C-u");
   snapshot(transcript, "api-error-400");
 
-  model.setMode({ mode: "error", status: 429, message: "Rate limit reached for testing" });
+  model.setScript([always([{ error: 429, message: "Rate limit reached for testing" }])]);
   await send(pane, "trigger a 429");
   await waitRecord(pane, transcript, (r) => r.isApiErrorMessage === true && JSON.stringify(r).includes("429"));
   await waitReady(pane);
   pane.keys("C-u");
   snapshot(transcript, "api-error-429-retried");
-  model.setMode({ mode: "text" });
+  model.setScript([]);
 
   report.native_mcp_log = readFileSync(mcpLog, "utf8").trim().split("\n").slice(0, 3);
 }
@@ -320,7 +312,7 @@ async function waitDir(pane: Pane, projects: string): Promise<string> {
 }
 
 /** Session B: compatible API with a managed config dir (files, not flags), bypass mode, a long odd cwd. */
-async function managedSession(model: FakeModel): Promise<void> {
+async function managedSession(model: ScriptedModel): Promise<void> {
   // Over 200 encoded characters, with `.`, `_`, a non-ASCII and a non-BMP character.
   const ws = join(root, "wörk_space.b", "😀-emoji", "a-rather-long-directory-name-for-testing".repeat(4));
   mkdirSync(ws, { recursive: true });
@@ -348,7 +340,7 @@ async function managedSession(model: FakeModel): Promise<void> {
 
   const projects = join(configDir, "projects");
   const id = plan.predeterminedSessionId as string;
-  model.setMode({ mode: "tool", command: "ls -a", text: "The folder is empty." });
+  model.setScript([always([{ shell: "ls -a" }, { text: "The folder is empty." }])]);
   await send(pane, "list the files here");
   const dirName = await waitDir(pane, projects);
   report.managed_project_dir = dirName;
@@ -357,13 +349,13 @@ async function managedSession(model: FakeModel): Promise<void> {
   await waitReady(pane);
   snapshot(transcript, "tool-use");
 
-  model.setMode({ mode: "tool", command: "echo failing; exit 3", text: "The command failed." });
+  model.setScript([always([{ shell: "echo failing; exit 3" }, { text: "The command failed." }])]);
   await send(pane, "run the failing command");
   await waitRecord(pane, transcript, (r) => JSON.stringify(r).includes('"is_error":true'));
   await waitReady(pane);
   snapshot(transcript, "tool-error");
 
-  model.setMode({ mode: "tool", command: "timeout 60 tail -f /dev/null; echo waited", text: "Waited." });
+  model.setScript([always([{ shell: "timeout 60 tail -f /dev/null; echo waited" }, { text: "Waited." }])]);
   await send(pane, "wait for a minute");
   await waitRecord(pane, transcript, (r) => JSON.stringify(r).includes("tail -f"));
   await sleep(2000);
@@ -372,14 +364,14 @@ async function managedSession(model: FakeModel): Promise<void> {
   await waitReady(pane);
   pane.keys("C-u");
   snapshot(transcript, "interrupted-tool-use");
-  model.setMode({ mode: "text" });
+  model.setScript([]);
 
   report.managed_mcp_log = readFileSync(mcpLog, "utf8").trim().split("\n").slice(0, 3);
   report.managed_claude_json_keys = Object.keys(JSON.parse(readFileSync(join(configDir, ".claude.json"), "utf8")));
 }
 
 /** Session C: native launch with the bypass flag: the warning dialog must not appear (flag settings). */
-async function nativeBypassSession(model: FakeModel): Promise<void> {
+async function nativeBypassSession(model: ScriptedModel): Promise<void> {
   const ws = join(root, "ws-bypass");
   const home = join(root, "home-bypass");
   mkdirSync(ws, { recursive: true });
@@ -400,20 +392,18 @@ async function nativeBypassSession(model: FakeModel): Promise<void> {
   report.bypass_warning_shown = /bypass permissions mode/i.test(pane.capture());
 }
 
-const model = await startFakeModel(0, (line) => writeFileSync(join(root, "model.log"), `${line}\n`, { flag: "a" }));
-const dumpDir = join(root, "dump");
-mkdirSync(dumpDir);
-process.env.FAKE_MODEL_DUMP = dumpDir;
+const model = await startScriptedModel({ logFile: join(root, "model.log") });
 mkdirSync(outDir, { recursive: true });
 try {
   await nativeSession(model);
-  report.native_tools = toolsOffered(dumpDir).at(-1);
-  report.native_requests_mention_mcp_tool = requestsMention(dumpDir, "mcp__team_orchestrator__report_result");
-  rmSync(dumpDir, { recursive: true });
-  mkdirSync(dumpDir);
+  const native = requestsSince(model, 0);
+  report.native_tools = native.findLast((request) => request.tools.length > 0)?.tools;
+  report.native_requests_mention_mcp_tool = requestsMention(native, "mcp__team_orchestrator__report_result");
+  const managedFrom = model.requests.length;
   await managedSession(model);
-  report.managed_tools = toolsOffered(dumpDir).at(-1);
-  report.managed_requests_mention_mcp_tool = requestsMention(dumpDir, "mcp__team_orchestrator__report_result");
+  const managed = requestsSince(model, managedFrom);
+  report.managed_tools = managed.findLast((request) => request.tools.length > 0)?.tools;
+  report.managed_requests_mention_mcp_tool = requestsMention(managed, "mcp__team_orchestrator__report_result");
   await nativeBypassSession(model);
   const reportFile = join(outDir, `claude-code-${version}-recording.json`);
   writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`);

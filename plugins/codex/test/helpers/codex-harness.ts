@@ -1,6 +1,6 @@
 /**
  * Runs the REAL Codex CLI for integration tests and fixture recording: a throwaway CODEX_HOME and workspace
- * under the OS temp dir, the local model endpoint of tmux-prompt's screen recorder, a private tmux server
+ * under the OS temp dir, a scripted local model endpoint (@team-agent/scripted-model), a private tmux server
  * (`-L ta-test-<random>`), and workers started from this plugin's own launch plans. `stop()` kills the tmux
  * server, stops Codex's app-server daemon for the home (and its leftover `pid-update-loop` helper, by pid),
  * closes the endpoint and removes the temp dir.
@@ -14,12 +14,8 @@ import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { CanonicalTool, LaunchPlan, McpServerLaunch, WorkerLaunchSpec } from "@team-agent/provider-registry";
+import { type Script, type ScriptedModel, startScriptedModel } from "@team-agent/scripted-model";
 import { SpawnTransport, TmuxClient } from "@team-agent/tmux-prompt";
-import {
-  type FakeModel,
-  type ModelMode,
-  startFakeModel,
-} from "../../../../packages/tmux-prompt/scripts/record-screens/fake-model.ts";
 
 export const CODEX_BIN = process.env.TEAM_AGENT_CODEX_BIN ?? "/tmp/clis/node_modules/.bin/codex";
 export const STUB_MCP_SERVER = new URL("../fixtures/mcp/stub-server.mjs", import.meta.url).pathname;
@@ -56,7 +52,7 @@ export interface Harness {
   root: string;
   codexHome: string;
   workspace: string;
-  model: FakeModel;
+  model: ScriptedModel;
   socketName: string;
   client: TmuxClient;
   mcpLog: string;
@@ -67,7 +63,8 @@ export interface Harness {
   start(name: string, plan: LaunchPlan): Promise<string>;
   screen(pane: string): Promise<string>;
   waitForScreen(pane: string, pattern: RegExp, timeoutMs?: number): Promise<string>;
-  setMode(mode: ModelMode): void;
+  /** What the endpoint answers from now on. */
+  setScript(script: Script): void;
   stop(): Promise<void>;
 }
 
@@ -80,7 +77,7 @@ export async function startHarness(options: { width?: number; height?: number } 
   mkdirSync(codexHome, { recursive: true });
   mkdirSync(workspace, { recursive: true });
   const mcpLog = join(root, "mcp.log");
-  const model = await startFakeModel(0, () => undefined);
+  const model = await startScriptedModel();
   const socketName = `ta-test-${randomBytes(6).toString("hex")}`;
   const client = new TmuxClient(new SpawnTransport({ socketName }, { configFile: "/dev/null" }));
   const session = "codex";
@@ -116,7 +113,7 @@ export async function startHarness(options: { width?: number; height?: number } 
         systemPrompt: `You are Team Agent worker ${agentId}.\nReport with "report_result" when done.`,
         dangerousAutoApprove: false,
         providerConfigDir: codexHome,
-        profileSettings: { BASE_URL: `http://127.0.0.1:${model.port}/v1`, MODEL_PROVIDER: "teamlocal" },
+        profileSettings: { BASE_URL: `${model.url}/v1`, MODEL_PROVIDER: "teamlocal" },
         ...overrides,
       };
     },
@@ -164,8 +161,8 @@ export async function startHarness(options: { width?: number; height?: number } 
         timeoutMs,
       );
     },
-    setMode(mode) {
-      model.setMode(mode);
+    setScript(script) {
+      model.setScript(script);
     },
     async stop() {
       await client.killServer().catch(() => undefined);

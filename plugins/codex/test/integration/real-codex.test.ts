@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isoNow } from "@team-agent/core-state";
 import { readTurnState } from "@team-agent/idle-predicate";
+import { always } from "@team-agent/scripted-model";
 import { injectText } from "@team-agent/tmux-prompt";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildLaunch, buildResume, developerInstructions } from "../../src/launch/build.js";
@@ -117,7 +118,7 @@ describe.skipIf(!available)("workers from our launch plans in tmux", () => {
 
   it("starts without the update offer, starts the team MCP server, delivers, captures and reads idle", async () => {
     pretendNewerVersion(h.codexHome);
-    h.setMode({ mode: "text", text: "Done with the task." });
+    h.setScript([always([{ text: "Done with the task." }])]);
     const spawnedAt = isoNow();
     const pane = await h.start("dev-1", buildLaunch(CODEX_BIN, h.worker("dev-1"), h.mcp()));
     const ready = await h.waitForScreen(pane, COMPOSER);
@@ -151,7 +152,7 @@ describe.skipIf(!available)("workers from our launch plans in tmux", () => {
   });
 
   it("two workers in one workspace each capture their own session", async () => {
-    h.setMode({ mode: "text", text: "ok" });
+    h.setScript([always([{ text: "ok" }])]);
     const spawnedAt = isoNow();
     const a = await h.start("dev-a", buildLaunch(CODEX_BIN, h.worker("dev-a"), h.mcp()));
     const b = await h.start("dev-b", buildLaunch(CODEX_BIN, h.worker("dev-b"), h.mcp()));
@@ -174,7 +175,7 @@ describe.skipIf(!available)("workers from our launch plans in tmux", () => {
   });
 
   it("resumes a captured session with the same options", async () => {
-    h.setMode({ mode: "text", text: "First answer." });
+    h.setScript([always([{ text: "First answer." }])]);
     const spawnedAt = isoNow();
     const worker = h.worker("dev-r");
     const first = await h.start("dev-r", buildLaunch(CODEX_BIN, worker, h.mcp()));
@@ -189,7 +190,7 @@ describe.skipIf(!available)("workers from our launch plans in tmux", () => {
     await h.client.sendKeys(first, ["Enter"]);
     await waitUntil("the first Codex to exit", async () => !(await h.client.paneExists(first)), 20_000);
 
-    h.setMode({ mode: "text", text: "Second answer." });
+    h.setScript([always([{ text: "Second answer." }])]);
     const resumed = await h.start("dev-r2", buildResume(CODEX_BIN, worker, h.mcp(), captured.session_id!));
     // "Resuming session…" shows first; the earlier conversation appears once it is loaded.
     await h.waitForScreen(resumed, /Remember the word pineapple\.[\s\S]*First answer\./);
