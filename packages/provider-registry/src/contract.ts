@@ -34,6 +34,13 @@ export interface WorkerLaunchSpec {
   profileSettings: Readonly<Record<string, string>>;
 }
 
+/**
+ * The team's own MCP tools a worker calls without a per-call approval prompt (spec 03 §1.4 step 5): talking to the
+ * team and reporting back. Plugins grant exactly these at launch where their CLI can (a flag or a config key), so
+ * no approval menu ever blocks a worker's report; every other tool keeps the CLI's own approval policy.
+ */
+export const PREAPPROVED_TEAM_TOOLS = ["send_message", "report_result", "get_team_status", "request_human"] as const;
+
 /** The team's MCP server as one stdio process, named `team_orchestrator` in every CLI. */
 export interface McpServerLaunch {
   name: "team_orchestrator";
@@ -133,6 +140,11 @@ export interface ProviderPlugin {
     paste: PasteStrategy;
     /** Text that quits the CLI from its input prompt (`/exit`). */
     exitText: string;
+    /**
+     * How long the input prompt must stay on screen before a freshly started worker counts as ready (ms, default 0).
+     * For CLIs that draw their prompt first and a blocking first-start screen (trust, sign-in) a moment later.
+     */
+    readySettleMs?: number;
   };
   prompts: readonly PromptCatalogEntry[];
   /** How the CLI names one of the team's MCP tools (`mcp__team_orchestrator__report_result`). */

@@ -7,7 +7,7 @@ import { codexMcpToolName } from "./mcp-tool-name.js";
 import { PLUGIN_VERSION } from "./package-info.js";
 import { createCodexProbe } from "./probe/probe.js";
 import { CODEX_PROMPTS } from "./screen/prompts.js";
-import { CODEX_EXIT_TEXT, CODEX_PASTE_STRATEGY, CODEX_SIGNATURES } from "./screen/signatures.js";
+import { CODEX_EXIT_TEXT, CODEX_PASTE_STRATEGY, CODEX_READY_SETTLE_MS, CODEX_SIGNATURES } from "./screen/signatures.js";
 import { type CaptureEnvironment, captureCodexSession } from "./transcripts/capture.js";
 import { codexFaults } from "./transcripts/faults.js";
 import { codexTranscriptReader } from "./transcripts/reader.js";
@@ -37,7 +37,12 @@ export function createCodexPlugin(options: CodexPluginOptions = {}): ProviderPlu
     capabilities: { resume: true, fork: false, transcripts: true },
     buildLaunch: (worker, mcp) => buildLaunch(command, worker, mcp),
     buildResume: (worker, mcp, sessionId) => buildResume(command, worker, mcp, sessionId),
-    screen: { signatures: CODEX_SIGNATURES, paste: CODEX_PASTE_STRATEGY, exitText: CODEX_EXIT_TEXT },
+    screen: {
+      signatures: CODEX_SIGNATURES,
+      paste: CODEX_PASTE_STRATEGY,
+      exitText: CODEX_EXIT_TEXT,
+      readySettleMs: CODEX_READY_SETTLE_MS,
+    },
     prompts: CODEX_PROMPTS,
     mcpToolName: codexMcpToolName,
     transcripts: {

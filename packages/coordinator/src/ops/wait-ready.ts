@@ -1,7 +1,9 @@
 /**
  * `wait-ready`: polls every running worker's screen until each shows its input prompt (or is already busy),
  * answering the workspace-trust prompt of the team's own workspace on the way (tmux-prompt's policy). A trust
- * prompt the policy refuses is reported as `awaiting_trust_prompt`, never guessed.
+ * prompt the policy refuses is reported as `awaiting_trust_prompt`, never guessed. A plugin's `readySettleMs`
+ * makes the prompt prove itself for that long first: Codex 0.169 draws its input prompt ~150 ms before the
+ * folder-trust screen replaces it.
  */
 import type { TeamRow } from "@team-agent/core-state";
 import { answerTrustPrompt, type TrustAnswerOutcome } from "@team-agent/tmux-prompt";
@@ -38,6 +40,8 @@ export async function waitReady(
   const deadline = started + (options.timeoutMs ?? 60_000);
   const registry = await runtime.providers(team);
   const states = new Map<string, WorkerReadiness>();
+  /** When each worker's ready screen was first seen in the current unbroken run of ready samples. */
+  const readySince = new Map<string, number>();
   let delay = 20;
   for (;;) {
     const agents = runtime.store.agents
@@ -49,11 +53,12 @@ export async function waitReady(
         const plugin = registry.get(agent.provider);
         const view = await viewWorker(runtime, team, agent, plugin);
         const kind = view.screen?.kind ?? (view.pane_present ? null : "missing");
-        const readiness: WorkerReadiness = {
-          agent_id: agent.agent_id,
-          ready: kind !== null && READY_KINDS.has(kind),
-          screen: kind,
-        };
+        const looksReady = kind !== null && READY_KINDS.has(kind);
+        const now = Date.now();
+        if (!looksReady) readySince.delete(agent.agent_id);
+        else if (!readySince.has(agent.agent_id)) readySince.set(agent.agent_id, now);
+        const settled = now - (readySince.get(agent.agent_id) ?? now) >= (plugin.screen.readySettleMs ?? 0);
+        const readiness: WorkerReadiness = { agent_id: agent.agent_id, ready: looksReady && settled, screen: kind };
         if (view.screen?.kind === "trust_prompt" && agent.pane_id !== null) {
           const outcome = await answerTrustPrompt(runtime.teamTmux(team), agent.pane_id, view.screen, {
             workspace: runtime.workspace,

@@ -75,6 +75,16 @@ describe("providerPluginSchema", () => {
     ]);
   });
 
+  it("takes an optional ready settle time within bounds", () => {
+    const plugin = demoPlugin();
+    expect(checkProviderPlugin({ ...plugin, screen: { ...plugin.screen, readySettleMs: 1500 } }, PKG).ok).toBe(true);
+    const lines = problemsWith((p) => {
+      (p.screen as Record<string, unknown>).readySettleMs = -5;
+    });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("plugin.screen.readySettleMs");
+  });
+
   it("rejects another contract version", () => {
     expect(problemsWith((p) => (p.contractVersion = 2))).toEqual([
       `${PKG}: plugin.contractVersion: expected 1 (this runtime speaks provider contract v1), got number 2`,

@@ -5,7 +5,7 @@
  *           | --permission-mode manual)
  *          [--model M] [--append-system-prompt P]
  *          [--mcp-config {"mcpServers":…} --strict-mcp-config]      (not with a managed config dir)
- *          [--disallowedTools T1,T2,…]
+ *          [--disallowedTools T1,T2,…] [--allowedTools <the pre-approved team tools>]
  *          (--session-id <new uuid> | --resume <session id>)
  *
  * `manual` is 2.1.332's name for the old `default` mode (it still accepts `default` but no longer lists it; the
@@ -14,12 +14,17 @@
  * instead of the MCP flags. Nothing secret is ever placed in argv or in the files.
  */
 import { assertSafeId, TeamRuntimeError } from "@team-agent/core-state";
-import type { LaunchPlan, McpServerLaunch, WorkerLaunchSpec } from "@team-agent/provider-registry";
+import {
+  type LaunchPlan,
+  type McpServerLaunch,
+  PREAPPROVED_TEAM_TOOLS,
+  type WorkerLaunchSpec,
+} from "@team-agent/provider-registry";
 import { CLAUDE_COMMAND } from "../constants.js";
 import { isSessionId } from "../session-id.js";
 import type { ResumeDiagnostic } from "../transcripts/resumable.js";
 import { managedConfigFiles } from "./managed-config.js";
-import { mcpConfigDocument, mcpServerEntry } from "./mcp.js";
+import { mcpConfigDocument, mcpServerEntry, mcpToolName } from "./mcp.js";
 import { disallowedTools } from "./tools.js";
 
 export interface LaunchDeps {
@@ -70,6 +75,8 @@ function baseArgv(worker: WorkerLaunchSpec, mcp: McpServerLaunch): string[] {
   if (!managed) argv.push("--mcp-config", mcpConfigDocument(worker, mcp), "--strict-mcp-config");
   const denied = disallowedTools(worker.tools);
   if (denied.length > 0) argv.push("--disallowedTools", denied.join(","));
+  // In manual mode every MCP call asks first; the team's own reporting tools must never wait on that menu.
+  if (!worker.dangerousAutoApprove) argv.push("--allowedTools", PREAPPROVED_TEAM_TOOLS.map(mcpToolName).join(","));
   return argv;
 }
 

@@ -33,6 +33,10 @@ function withSecrets(spec = worker()) {
   return { ...spec, profileSettings: { ...spec.profileSettings, ANTHROPIC_API_KEY: SECRET, API_KEY: SECRET } };
 }
 
+const TEAM_TOOLS_ALLOWED =
+  "mcp__team_orchestrator__send_message,mcp__team_orchestrator__report_result," +
+  "mcp__team_orchestrator__get_team_status,mcp__team_orchestrator__request_human";
+
 describe("buildLaunch argv", () => {
   it("native (subscription): manual permission mode, MCP flags, session id", () => {
     const plan = buildLaunch(withSecrets(), mcp(), deps);
@@ -45,6 +49,8 @@ describe("buildLaunch argv", () => {
       "--mcp-config",
       MCP_JSON,
       "--strict-mcp-config",
+      "--allowedTools",
+      TEAM_TOOLS_ALLOWED,
       "--session-id",
       SESSION_A,
     ]);
@@ -87,8 +93,19 @@ describe("buildLaunch argv", () => {
     const plan = buildLaunch(worker({ tools: ["fs_read", "mcp_team"] }), mcp(), deps);
     const at = plan.argv.indexOf("--disallowedTools");
     expect(plan.argv.slice(at, at + 2)).toEqual(["--disallowedTools", "Bash,Edit,Write,NotebookEdit,Glob,Grep"]);
-    // The value never swallows the flags after it (the option is variadic in the CLI).
-    expect(plan.argv.slice(at + 2)).toEqual(["--session-id", SESSION_A]);
+    // Each value is one argument, and a flag follows it (both options are variadic in the CLI).
+    expect(plan.argv.slice(at + 2)).toEqual(["--allowedTools", TEAM_TOOLS_ALLOWED, "--session-id", SESSION_A]);
+  });
+
+  it("pre-approves exactly the team's reporting tools, and only when permissions are asked for", () => {
+    const argv = buildLaunch(worker(), mcp(), deps).argv;
+    expect(argv[argv.indexOf("--allowedTools") + 1]?.split(",")).toEqual([
+      "mcp__team_orchestrator__send_message",
+      "mcp__team_orchestrator__report_result",
+      "mcp__team_orchestrator__get_team_status",
+      "mcp__team_orchestrator__request_human",
+    ]);
+    expect(buildLaunch(worker({ dangerousAutoApprove: true }), mcp(), deps).argv).not.toContain("--allowedTools");
   });
 
   it("model: the worker's own, else the profile's MODEL / ANTHROPIC_MODEL, else none", () => {
@@ -244,6 +261,8 @@ describe("buildResume", () => {
       "--mcp-config",
       MCP_JSON,
       "--strict-mcp-config",
+      "--allowedTools",
+      TEAM_TOOLS_ALLOWED,
       "--resume",
       SESSION_B,
     ]);

@@ -1,10 +1,10 @@
 /**
  * The team's MCP server as Codex config overrides: `mcp_servers.team_orchestrator.{command,args,env.*}` plus
- * timeouts. Its environment names the worker and the team that owns it (the server refuses to act for other
+ * timeouts and `tools.<tool>.approval_mode = "approve"` for the pre-approved team tools. Its environment names the worker and the team that owns it (the server refuses to act for other
  * teams), so both come from the worker spec, never from whatever the caller put into `mcp.env`.
  */
 import { ValidationError } from "@team-agent/core-state";
-import type { McpServerLaunch, WorkerLaunchSpec } from "@team-agent/provider-registry";
+import { type McpServerLaunch, PREAPPROVED_TEAM_TOOLS, type WorkerLaunchSpec } from "@team-agent/provider-registry";
 import { MCP_SERVER_NAME, MCP_STARTUP_TIMEOUT_SEC, MCP_TOOL_TIMEOUT_SEC } from "../constants.js";
 import { configOverride, tomlFloat, tomlString, tomlStringArray } from "./toml.js";
 
@@ -40,5 +40,9 @@ export function mcpOverrides(worker: WorkerLaunchSpec, mcp: McpServerLaunch): st
   }
   argv.push(...configOverride(`${prefix}.startup_timeout_sec`, tomlFloat(MCP_STARTUP_TIMEOUT_SEC)));
   argv.push(...configOverride(`${prefix}.tool_timeout_sec`, tomlFloat(MCP_TOOL_TIMEOUT_SEC)));
+  // Without this, 0.169 stops at "Allow the team_orchestrator MCP server to run tool …?" on every report.
+  for (const tool of PREAPPROVED_TEAM_TOOLS) {
+    argv.push(...configOverride(`${prefix}.tools.${tool}.approval_mode`, tomlString("approve")));
+  }
   return argv;
 }

@@ -59,3 +59,9 @@ export const CODEX_PASTE_STRATEGY: PasteStrategy = {
 
 /** Typed into an empty composer, quits the TUI (one Ctrl-C would too, but during a turn it opens a menu). */
 export const CODEX_EXIT_TEXT = "/exit";
+
+/**
+ * 0.169 draws its input prompt first and replaces it with the folder-trust screen ~150 ms later (seen in a git
+ * workspace, tmux 3.3a): a fresh worker counts as ready only once the prompt has held this long.
+ */
+export const CODEX_READY_SETTLE_MS = 1500;

@@ -62,6 +62,16 @@ describe("fresh launch (subscription, default tools)", () => {
     expect(configValue(argv, `${prefix}.startup_timeout_sec`)).toBe("30.0");
   });
 
+  it("pre-approves exactly the team's reporting tools (0.169 otherwise asks before every report)", () => {
+    const approved = argv
+      .filter((arg) => /^mcp_servers\.team_orchestrator\.tools\.[a-z_]+\.approval_mode=/.test(arg))
+      .map((arg) => arg.split(".")[3]);
+    expect(approved).toEqual(["send_message", "report_result", "get_team_status", "request_human"]);
+    expect(
+      decodeTomlBasicString(configValue(argv, "mcp_servers.team_orchestrator.tools.report_result.approval_mode")!),
+    ).toBe("approve");
+  });
+
   it("has no env, files, predetermined session id or after-start keys", () => {
     expect(plan).toMatchObject({ env: {}, files: [], predeterminedSessionId: null, afterStartKeys: [] });
   });
