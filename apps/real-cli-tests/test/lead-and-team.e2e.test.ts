@@ -53,7 +53,7 @@ function latestLeadRequest(model: ScriptedModel): LoggedRequest {
   return last;
 }
 
-function events(box: Sandbox): { event: string; agent_id?: string; status?: string }[] {
+function events(box: Sandbox): { ts: string; event: string; agent_id?: string; status?: string; outcome?: string }[] {
   const text = readFileSync(join(box.workspace, ".team", "logs", "events.jsonl"), "utf8");
   return text
     .split("\n")
@@ -165,12 +165,23 @@ describe.skipIf(!setup.ok)(`a real Claude Code lead and a Codex + Claude Code te
     expect(outputs[1]).toContain('"status": "submitted"');
     expect(outputs[2]).toContain('"status": "submitted"');
 
-    // Both workers came up through our first-start policy: their trust screens were answered by quick-start
-    // (which waited for them) before it reported ready, never later by the daemon.
-    const trusted = events(box).filter(
-      (event) => event.event === "quick_start.trust_auto_answer_attempted" && event.status === "answered",
+    // Both workers came up through our first-start policy: each trust screen was answered by it (inside
+    // quick-start, or by the daemon when it looked first) before quick-start reported ready, and nothing had to be
+    // reported to the lead.
+    const readyAt = Date.parse(
+      (await model.waitForRequest((entry) => entry.rule === "lead" && entry.step === 1, 1_000)).at,
     );
-    expect(new Set(trusted.map((event) => event.agent_id))).toEqual(new Set(["coder-codex", "coder-claude"]));
+    const answeredAt = new Map<string, number>();
+    for (const event of events(box)) {
+      const answered =
+        (event.event === "quick_start.trust_auto_answer_attempted" && event.status === "answered") ||
+        (event.event === "runtime.trust_prompt_seen" && event.outcome === "answered");
+      if (answered && event.agent_id && !answeredAt.has(event.agent_id)) {
+        answeredAt.set(event.agent_id, Date.parse(event.ts));
+      }
+    }
+    expect([...answeredAt.keys()].sort()).toEqual(["coder-claude", "coder-codex"]);
+    for (const at of answeredAt.values()) expect(at).toBeLessThan(readyAt);
     expect(events(box).some((event) => event.event === "runtime.prompt_reported")).toBe(false);
 
     // Each worker's model got its task once and called report_result, and our MCP server accepted it.
