@@ -171,8 +171,9 @@ describe.skipIf(!setup.ok)(`a real Claude Code lead and a Codex + Claude Code te
     const readyAt = Date.parse(
       (await model.waitForRequest((entry) => entry.rule === "lead" && entry.step === 1, 1_000)).at,
     );
+    const log = events(box);
     const answeredAt = new Map<string, number>();
-    for (const event of events(box)) {
+    for (const event of log) {
       const answered =
         (event.event === "quick_start.trust_auto_answer_attempted" && event.status === "answered") ||
         (event.event === "runtime.trust_prompt_seen" && event.outcome === "answered");
@@ -182,7 +183,7 @@ describe.skipIf(!setup.ok)(`a real Claude Code lead and a Codex + Claude Code te
     }
     expect([...answeredAt.keys()].sort()).toEqual(["coder-claude", "coder-codex"]);
     for (const at of answeredAt.values()) expect(at).toBeLessThan(readyAt);
-    expect(events(box).some((event) => event.event === "runtime.prompt_reported")).toBe(false);
+    expect(log.some((event) => event.event === "runtime.prompt_reported")).toBe(false);
 
     // Each worker's model got its task once and called report_result, and our MCP server accepted it.
     for (const [rule, task] of [

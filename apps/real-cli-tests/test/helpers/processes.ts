@@ -2,19 +2,16 @@
  * Leftovers of the real CLIs that no workspace path names: Codex keeps helper processes per CODEX_HOME after its
  * TUI exits. They are found by the sandbox HOME in their environment and killed by pid.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { processesWhere } from "@team-agent/coordinator";
 
 export function killProcessesOfHome(home: string): number[] {
-  const killed: number[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+  const pids = processesWhere(({ environ }) => environ.split("\0").includes(`HOME=${home}`));
+  for (const pid of pids) {
     try {
-      if (!readFileSync(`/proc/${name}/environ`, "utf8").split("\0").includes(`HOME=${home}`)) continue;
-      process.kill(Number(name), "SIGKILL");
-      killed.push(Number(name));
+      process.kill(pid, "SIGKILL");
     } catch {
-      // gone meanwhile, or not ours to read
+      // gone meanwhile
     }
   }
-  return killed;
+  return pids;
 }

@@ -6,20 +6,37 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { isProcessAlive } from "./process-identity.js";
 
-export function processesUsing(dir: string): number[] {
+/** A running process as /proc shows it: argv and environment, each NUL-separated as read. */
+export interface ProcessView {
+  pid: number;
+  cmdline: string;
+  environ: string;
+}
+
+/** The pids of live processes (other than this one) that `match` accepts; empty where there is no /proc. */
+export function processesWhere(match: (process: ProcessView) => boolean): number[] {
   if (!existsSync("/proc/self/environ")) return [];
   const pids: number[] = [];
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid || !isProcessAlive(Number(name))) continue;
     try {
-      const argv = readFileSync(`/proc/${name}/cmdline`, "utf8");
-      const environ = readFileSync(`/proc/${name}/environ`, "utf8");
-      if (argv.includes(dir) || environ.includes(`TEAM_AGENT_WORKSPACE=${dir}`)) pids.push(Number(name));
+      const view = {
+        pid: Number(name),
+        cmdline: readFileSync(`/proc/${name}/cmdline`, "utf8"),
+        environ: readFileSync(`/proc/${name}/environ`, "utf8"),
+      };
+      if (match(view)) pids.push(view.pid);
     } catch {
       // gone meanwhile, or not ours to read
     }
   }
   return pids;
+}
+
+export function processesUsing(dir: string): number[] {
+  return processesWhere(
+    ({ cmdline, environ }) => cmdline.includes(dir) || environ.includes(`TEAM_AGENT_WORKSPACE=${dir}`),
+  );
 }
 
 async function noneLeft(dir: string, timeoutMs: number): Promise<boolean> {
