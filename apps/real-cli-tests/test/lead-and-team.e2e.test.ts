@@ -23,7 +23,8 @@ import {
   startScriptedModel,
   toolResultsSincePrompt,
 } from "@team-agent/scripted-model";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from "vitest";
+import { diagnostics } from "./helpers/diagnostics.js";
 import { type LeadPane, openLeadPane, waitUntil } from "./helpers/lead-pane.js";
 import { killProcessesOfHome } from "./helpers/processes.js";
 import { createSandbox, type Sandbox, writeRoleDocs } from "./helpers/sandbox.js";
@@ -143,6 +144,9 @@ describe.skipIf(!setup.ok)(`a real Claude Code lead and a Codex + Claude Code te
   });
 
   it("the lead builds the team, sends both tasks, and receives each result once and the all-idle reminder once", async () => {
+    onTestFailed(() => {
+      process.stdout.write(`${diagnostics(box, lead, model)}\n`);
+    });
     await lead.submit("team-agent claude");
     await waitUntil(
       "the lead's input prompt",

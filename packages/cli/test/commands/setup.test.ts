@@ -103,6 +103,26 @@ describe("quick-start", () => {
     });
   });
 
+  it("has each worker's trust screen answered once, by the daemon alone, before it reports ready", async () => {
+    // Workers whose fake CLI first asks whether to trust the workspace (its default option exits, as Claude Code's).
+    const trusting = ["profile: trusting"];
+    const harness = await workspaceWith({ "dev.md": roleDoc("dev", trusting), "qa.md": roleDoc("qa", trusting) });
+    const profiles = join(harness.workspace, ".team", "current", "profiles");
+    mkdirSync(profiles, { recursive: true });
+    writeFileSync(join(profiles, "trusting.env"), "MODEL=fake-model\nTRUST_PROMPT=1\n", { mode: 0o600 });
+    const run = await cli(harness, ["quick-start", "roles", "--name", "trusty", "--json"], NO_LEAD_CHECK);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const answered = harness.events("leader_panes.trust_auto_answered");
+    const panes = ["dev", "qa"].map((id) => harness.runtime.store.agents.get("trusty", id)?.pane_id);
+    expect(answered.map((event) => event["pane_id"]).sort()).toEqual([...panes].sort());
+    // quick-start only read the policy's verdict: with the daemon live, it never pressed a key itself.
+    expect(harness.events("quick_start.trust_auto_answer_attempted")).toEqual([]);
+    for (const id of ["dev", "qa"]) {
+      const pane = harness.runtime.store.agents.get("trusty", id)?.pane_id as string;
+      expect((await harness.tmux.capturePane(pane)).text).toContain("❯");
+    }
+  });
+
   it("prints the summary and the ready signal for people", async () => {
     const harness = await workspaceWith({ ...TWO_WORKERS, "TEAM.md": "---\nname: texty\n---\n" });
     const run = await cli(harness, ["quick-start", "roles"], NO_LEAD_CHECK);

@@ -4,11 +4,23 @@
  * prompt the policy refuses is reported as `awaiting_trust_prompt`, never guessed. A plugin's `readySettleMs`
  * makes the prompt prove itself for that long first: Codex 0.169 draws its input prompt ~150 ms before the
  * folder-trust screen replaces it.
+ *
+ * One answerer per pane: two processes pressing keys on the same trust dialog can step past its trusting option
+ * (Claude Code's next one exits the CLI). While the team's daemon holds its lease, it answers (its tick applies the
+ * same policy) and this only reads the policy's verdict and wakes the daemon; without a daemon, this answers.
  */
-import type { TeamRow } from "@team-agent/core-state";
-import { answerTrustPrompt, type TrustAnswerOutcome } from "@team-agent/tmux-prompt";
+import type { AgentRow, TeamRow } from "@team-agent/core-state";
+import type { ProviderPlugin } from "@team-agent/provider-registry";
+import {
+  answerTrustPrompt,
+  decideTrustAnswer,
+  type ScreenClassification,
+  TrustAnswerMemory,
+  type TrustAnswerOutcome,
+} from "@team-agent/tmux-prompt";
 import type { TeamRuntime } from "../runtime/runtime.js";
 import { viewWorker } from "./observe.js";
+import { daemonIsLive, wakeDaemon } from "./send.js";
 
 export interface WaitReadyOptions {
   timeoutMs?: number;
@@ -18,7 +30,8 @@ export interface WorkerReadiness {
   agent_id: string;
   ready: boolean;
   screen: string | null;
-  trust?: TrustAnswerOutcome["status"];
+  /** What became of a trust screen seen here: answered here, or `left_to_daemon` (it answers). */
+  trust?: TrustAnswerOutcome["status"] | "left_to_daemon";
 }
 
 export interface WaitReadyResult {
@@ -30,6 +43,39 @@ export interface WaitReadyResult {
 }
 
 const READY_KINDS = new Set(["input_ready", "busy"]);
+
+async function handleTrustPrompt(
+  runtime: TeamRuntime,
+  team: TeamRow,
+  agent: AgentRow & { pane_id: string },
+  plugin: ProviderPlugin,
+  screen: ScreenClassification,
+): Promise<NonNullable<WorkerReadiness["trust"]>> {
+  if (daemonIsLive(runtime, team)) {
+    // A fresh memory: only the verdict is wanted here, whatever this process answered before.
+    const decision = decideTrustAnswer({
+      classification: screen,
+      workspace: runtime.workspace,
+      paneId: agent.pane_id,
+      memory: new TrustAnswerMemory(),
+    });
+    if (decision.action === "refuse") return "refused";
+    wakeDaemon(runtime, team);
+    return "left_to_daemon";
+  }
+  const outcome = await answerTrustPrompt(runtime.teamTmux(team), agent.pane_id, screen, {
+    workspace: runtime.workspace,
+    signatures: plugin.screen.signatures,
+    events: runtime.events,
+  });
+  runtime.events.emit("quick_start.trust_auto_answer_attempted", {
+    team_id: team.team_id,
+    agent_id: agent.agent_id,
+    status: outcome.status,
+    ...("reason" in outcome ? { reason: outcome.reason } : {}),
+  });
+  return outcome.status;
+}
 
 export async function waitReady(
   runtime: TeamRuntime,
@@ -60,18 +106,13 @@ export async function waitReady(
         const settled = now - (readySince.get(agent.agent_id) ?? now) >= (plugin.screen.readySettleMs ?? 0);
         const readiness: WorkerReadiness = { agent_id: agent.agent_id, ready: looksReady && settled, screen: kind };
         if (view.screen?.kind === "trust_prompt" && agent.pane_id !== null) {
-          const outcome = await answerTrustPrompt(runtime.teamTmux(team), agent.pane_id, view.screen, {
-            workspace: runtime.workspace,
-            signatures: plugin.screen.signatures,
-            events: runtime.events,
-          });
-          readiness.trust = outcome.status;
-          runtime.events.emit("quick_start.trust_auto_answer_attempted", {
-            team_id: team.team_id,
-            agent_id: agent.agent_id,
-            status: outcome.status,
-            ...("reason" in outcome ? { reason: outcome.reason } : {}),
-          });
+          readiness.trust = await handleTrustPrompt(
+            runtime,
+            team,
+            { ...agent, pane_id: agent.pane_id },
+            plugin,
+            view.screen,
+          );
         }
         states.set(agent.agent_id, readiness);
       }),
