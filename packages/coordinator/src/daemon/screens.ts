@@ -76,11 +76,14 @@ async function observe(
       signatures: plugin.screen.signatures,
       events: runtime.events,
     });
-    runtime.events.emit("runtime.trust_prompt_seen", {
-      team_id: team.team_id,
-      agent_id: agent.agent_id,
-      outcome: outcome.status,
-    });
+    // A screen left alone until its retry is due is seen again every tick: only what was done is worth an event.
+    if (outcome.status !== "skipped") {
+      runtime.events.emit("runtime.trust_prompt_seen", {
+        team_id: team.team_id,
+        agent_id: agent.agent_id,
+        outcome: outcome.status,
+      });
+    }
   }
   return { agentId: agent.agent_id, present: true, kind: screen.kind, text: capture.text };
 }

@@ -50,6 +50,8 @@ async function handleTrustPrompt(
   agent: AgentRow & { pane_id: string },
   plugin: ProviderPlugin,
   screen: ScreenClassification,
+  /** Screens the daemon was already woken for, by pane and screen hash. */
+  woken: Set<string>,
 ): Promise<NonNullable<WorkerReadiness["trust"]>> {
   if (daemonIsLive(runtime, team)) {
     // A fresh memory: only the verdict is wanted here, whatever this process answered before.
@@ -60,7 +62,12 @@ async function handleTrustPrompt(
       memory: new TrustAnswerMemory(),
     });
     if (decision.action === "refuse") return "refused";
-    wakeDaemon(runtime, team);
+    // Once per screen: the daemon's own ticks retry it if the CLI drops the keys.
+    const screenKey = `${agent.pane_id}\t${decision.screenHash}`;
+    if (!woken.has(screenKey)) {
+      woken.add(screenKey);
+      wakeDaemon(runtime, team);
+    }
     return "left_to_daemon";
   }
   const outcome = await answerTrustPrompt(runtime.teamTmux(team), agent.pane_id, screen, {
@@ -88,6 +95,7 @@ export async function waitReady(
   const states = new Map<string, WorkerReadiness>();
   /** When each worker's ready screen was first seen in the current unbroken run of ready samples. */
   const readySince = new Map<string, number>();
+  const wokenFor = new Set<string>();
   let delay = 20;
   for (;;) {
     const agents = runtime.store.agents
@@ -112,6 +120,7 @@ export async function waitReady(
             { ...agent, pane_id: agent.pane_id },
             plugin,
             view.screen,
+            wokenFor,
           );
         }
         states.set(agent.agent_id, readiness);

@@ -178,6 +178,23 @@ describe("own-workspace path check", () => {
   });
 });
 
+describe("answered screens that come back", () => {
+  it("answers the same screen again only after the retry delay, and at most maxAnswers times", () => {
+    let now = 1_000;
+    const memory = new TrustAnswerMemory({ retryAfterMs: 3_000, maxAnswers: 2, now: () => now });
+    const first = decide(workspace, { memory });
+    expect(first.action).toBe("answer");
+    memory.add("%1", first.screenHash);
+    now += 2_999; // the CLI may still be acting on the keys
+    expect(decide(workspace, { memory }).action).toBe("skip");
+    now += 1; // still the same screen: the keys were dropped or the dialog was drawn anew
+    expect(decide(workspace, { memory }).action).toBe("answer");
+    memory.add("%1", first.screenHash);
+    now += 60_000;
+    expect(decide(workspace, { memory }).action).toBe("skip"); // answered twice: left for someone to look at
+  });
+});
+
 describe("once per pane and screen", () => {
   it("skips the same pane and screen after it was answered, answers a different screen again", () => {
     const memory = new TrustAnswerMemory();
