@@ -103,7 +103,7 @@ describe("quick-start", () => {
     });
   });
 
-  it("has each worker's trust screen answered once, by the daemon alone, before it reports ready", async () => {
+  it("has each worker's trust screen answered by the daemon alone, before it reports ready", async () => {
     // Workers whose fake CLI first asks whether to trust the workspace (its default option exits, as Claude Code's).
     const trusting = ["profile: trusting"];
     const harness = await workspaceWith({ "dev.md": roleDoc("dev", trusting), "qa.md": roleDoc("qa", trusting) });
@@ -114,7 +114,15 @@ describe("quick-start", () => {
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const answered = harness.events("leader_panes.trust_auto_answered");
     const panes = ["dev", "qa"].map((id) => harness.runtime.store.agents.get("trusty", id)?.pane_id);
-    expect(answered.map((event) => event["pane_id"]).sort()).toEqual([...panes].sort());
+    expect(new Set(answered.map((event) => event["pane_id"]))).toEqual(new Set(panes));
+    // A screen may be answered again once the retry delay (3 s) has passed (a CLI busy starting up drops keys), but
+    // never twice at once, as when two processes answered the same dialog.
+    answered.forEach((first, index) => {
+      for (const later of answered.slice(index + 1)) {
+        if (later["pane_id"] !== first["pane_id"] || later["capture_hash"] !== first["capture_hash"]) continue;
+        expect(Date.parse(later.ts) - Date.parse(first.ts)).toBeGreaterThanOrEqual(3_000);
+      }
+    });
     // quick-start only read the policy's verdict: with the daemon live, it never pressed a key itself.
     expect(harness.events("quick_start.trust_auto_answer_attempted")).toEqual([]);
     for (const id of ["dev", "qa"]) {
