@@ -5,7 +5,7 @@
  * left" can be checked exactly.
  */
 import { type ChildProcessByStdio, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -43,6 +43,20 @@ function socketOf(output: string): string {
 }
 
 /** Nothing of the run is left: no temp workspace, no tmux server, no process working in the workspace. */
+/** What a stuck demo was doing (its output, and its daemon's log and events while its workspace exists). */
+function demoState(stdout: string, stderr: string): string {
+  const workspace = /workspace: (\S+)/.exec(stdout)?.[1];
+  const tail = (path: string) => (existsSync(path) ? readFileSync(path, "utf8").split("\n").slice(-40).join("\n") : "");
+  const runtime = workspace ? join(workspace, ".team", "runtime") : "";
+  const logs = runtime && existsSync(runtime) ? readdirSync(runtime).filter((name) => name.endsWith(".log")) : [];
+  return [
+    `--- stdout\n${stdout}`,
+    `--- stderr\n${stderr}`,
+    ...logs.map((name) => `--- ${name}\n${tail(join(runtime, name))}`),
+    workspace ? `--- events\n${tail(join(workspace, ".team", "logs", "events.jsonl"))}` : "",
+  ].join("\n");
+}
+
 function expectCleanedUp(root: string, socket: string, workspace: string): void {
   expect(demoDirs(root)).toEqual([]);
   expect(existsSync(workspace)).toBe(false);
@@ -96,7 +110,9 @@ describe("team-agent demo", () => {
     });
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     try {
-      await waitUntil(() => stdout.includes("delivered to"), "the first delivery", 60_000);
+      await waitUntil(() => stdout.includes("delivered to"), "the first delivery", 60_000).catch((error: unknown) => {
+        throw new Error(`${error}\n${demoState(stdout, stderr)}`);
+      });
       const socket = socketOf(stdout);
       const workspace = /workspace: (\S+)/.exec(stdout)?.[1] as string;
       expect(serverAlive(socket)).toBe(true);
